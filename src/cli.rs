@@ -1,0 +1,273 @@
+//! The command line: argument parsing and the subcommands' top level.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{self, Config};
+use crate::document::Node;
+use crate::engine::Engine;
+use crate::finding::FailOn;
+use crate::lint::{self, Choices, Settings};
+use crate::policy::{self, Catalog};
+use crate::report::{self, Format, Output};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "seaworthy",
+    version,
+    about = "Tells whether Kubernetes workloads are fit for production",
+    long_about = "Lints Kubernetes manifests against production-readiness policies written in Rego.\n\nExit codes: 0 no finding at or above --fail-on, 1 findings, 2 the run failed or is incomplete."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint manifests (files, folders, or `-` for stdin).
+    Lint(LintArgs),
+    /// List the rule catalog.
+    Rules {
+        #[arg(long, value_enum, default_value_t = CatalogFormat::Table)]
+        format: CatalogFormat,
+        /// Extra policy folders to include.
+        #[arg(long = "policy", value_name = "DIR")]
+        policies: Vec<PathBuf>,
+    },
+    /// Show the documentation of one rule.
+    Explain {
+        rule: String,
+        #[arg(long = "policy", value_name = "DIR")]
+        policies: Vec<PathBuf>,
+    },
+    /// Work with Rego policies.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Run the `test_*` rules of `*_test.rego` files: the built-in policies'
+    /// tests, and those under each DIR.
+    Test { dirs: Vec<PathBuf> },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CatalogFormat {
+    Table,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Files and folders to lint; `-` reads standard input. Default: `.`
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format, repeatable; `FORMAT=FILE` writes that format to a file.
+    /// Formats: human, sarif, json.
+    #[arg(long, value_name = "FORMAT[=FILE]", default_value = "human")]
+    pub format: Vec<String>,
+    /// Config file (default: the nearest .seaworthy.yaml up from the current directory).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any .seaworthy.yaml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Only these rules (comma-separated or repeated; `all` for every rule).
+    #[arg(long, value_delimiter = ',', value_name = "ID")]
+    pub select: Option<Vec<String>>,
+    /// Skip these rules.
+    #[arg(long, value_delimiter = ',', value_name = "ID")]
+    pub ignore: Vec<String>,
+    /// Enable preview rules.
+    #[arg(long)]
+    pub preview: bool,
+    /// Fail (exit 1) on findings at or above this severity.
+    #[arg(long, value_name = "LEVEL", value_parser = ["error", "warning", "note", "never"])]
+    pub fail_on: Option<String>,
+    /// Extra folders of Rego policies (same contract as the built-ins).
+    #[arg(long = "policy", value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Lint(args) => lint_command(args),
+        Command::Rules { format, policies } => rules_command(format, &policies),
+        Command::Explain { rule, policies } => explain_command(&rule, &policies),
+        Command::Policy {
+            command: PolicyCommand::Test { dirs },
+        } => policy_test_command(&dirs),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            report::print_error(error.as_ref());
+            ExitCode::from(2)
+        }
+    }
+}
+
+type CommandResult = Result<u8, Box<dyn miette::Diagnostic + Send + Sync>>;
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{0}")]
+#[diagnostic(code(seaworthy::usage))]
+struct Usage(String);
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("cannot write the report: {0}")]
+#[diagnostic(code(seaworthy::output))]
+struct OutputFailed(std::io::Error);
+
+fn boxed(e: impl miette::Diagnostic + Send + Sync + 'static) -> Box<dyn miette::Diagnostic + Send + Sync> {
+    Box::new(e)
+}
+
+fn parse_outputs(specs: &[String]) -> Result<Vec<Output>, Usage> {
+    let mut outputs = Vec::new();
+    for spec in specs {
+        let (name, file) = match spec.split_once('=') {
+            Some((name, file)) if !file.is_empty() => (name, Some(PathBuf::from(file))),
+            Some((name, _)) => return Err(Usage(format!("--format {name}= needs a file name"))),
+            None => (spec.as_str(), None),
+        };
+        let format = Format::parse(name).ok_or_else(|| {
+            Usage(format!(
+                "unknown format `{name}` (expected one of: {})",
+                Format::NAMES.join(", ")
+            ))
+        })?;
+        outputs.push(Output { format, file });
+    }
+    let to_stdout = outputs.iter().filter(|o| o.file.is_none()).count();
+    if to_stdout > 1 {
+        return Err(Usage(
+            "only one format can go to stdout; write the others to files with FORMAT=FILE".into(),
+        ));
+    }
+    Ok(outputs)
+}
+
+fn load_config(args: &LintArgs) -> Result<Config, config::ConfigError> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|cwd| config::discover(&cwd)),
+    };
+    match path {
+        Some(path) => config::load(&path),
+        None => Ok(Config::default()),
+    }
+}
+
+fn lint_command(args: LintArgs) -> CommandResult {
+    let outputs = parse_outputs(&args.format).map_err(boxed)?;
+    let config = load_config(&args).map_err(boxed)?;
+    let choices = Choices {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        preview: args.preview,
+        fail_on: args.fail_on.as_deref().and_then(FailOn::parse),
+    };
+    let settings = Settings::resolve(&config, &choices, &args.policies).map_err(boxed)?;
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let outcome = lint::run(&settings, &paths).map_err(boxed)?;
+    report::emit(&outputs, &outcome, &settings).map_err(|e| boxed(OutputFailed(e)))?;
+    Ok(outcome.exit_code(settings.fail_on))
+}
+
+fn rules_command(format: CatalogFormat, policies: &[PathBuf]) -> CommandResult {
+    let catalog = Catalog::load(policies).map_err(boxed)?;
+    let text = match format {
+        CatalogFormat::Table => crate::policy::docs::table(&catalog),
+        CatalogFormat::Markdown => crate::policy::docs::markdown(&catalog),
+        CatalogFormat::Json => crate::policy::docs::json(&catalog),
+    };
+    report::print(&text).map_err(|e| boxed(OutputFailed(e)))?;
+    Ok(0)
+}
+
+fn explain_command(id: &str, policies: &[PathBuf]) -> CommandResult {
+    let catalog = Catalog::load(policies).map_err(boxed)?;
+    let Some(rule) = catalog.rule(id) else {
+        let hint = config::suggest(id, catalog.ids())
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
+        return Err(boxed(Usage(format!("unknown rule `{id}`{hint}"))));
+    };
+    report::print(&crate::policy::docs::explain(rule)).map_err(|e| boxed(OutputFailed(e)))?;
+    Ok(0)
+}
+
+fn policy_test_command(dirs: &[PathBuf]) -> CommandResult {
+    let catalog = Catalog::load(dirs).map_err(boxed)?;
+    let empty = Node {
+        value: crate::document::Value::Map(Vec::new()),
+        span: Default::default(),
+    };
+    let mut engine = Engine::new(&catalog, &empty, true).map_err(boxed)?;
+    // With folders named, run only their tests; otherwise the built-ins'.
+    let modules: Vec<policy::Module> = if dirs.is_empty() {
+        catalog
+            .modules
+            .iter()
+            .filter(|m| m.name.starts_with("policies/"))
+            .cloned()
+            .collect()
+    } else {
+        let mut ms = Vec::new();
+        for dir in dirs {
+            ms.extend(policy::read_dir(dir).map_err(boxed)?);
+        }
+        ms
+    };
+    let outcomes = engine.run_tests(&modules);
+    let mut text = String::new();
+    let (mut passed, mut failed) = (0, 0);
+    for o in &outcomes {
+        match &o.result {
+            Ok(true) => {
+                passed += 1;
+                text.push_str(&format!("PASS {}: {}\n", o.module, o.name));
+            }
+            Ok(false) => {
+                failed += 1;
+                text.push_str(&format!("FAIL {}: {}\n", o.module, o.name));
+            }
+            Err(e) => {
+                failed += 1;
+                text.push_str(&format!("ERROR {}: {}: {}\n", o.module, o.name, e.trim()));
+            }
+        }
+    }
+    if outcomes.is_empty() {
+        text.push_str("no test_* rules found\n");
+    }
+    text.push_str(&format!("rego: {passed} passed, {failed} failed\n"));
+    report::print(&text).map_err(|e| boxed(OutputFailed(e)))?;
+    Ok(if failed > 0 || outcomes.is_empty() { 1 } else { 0 })
+}

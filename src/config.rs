@@ -1,0 +1,301 @@
+//! The `.seaworthy.yaml` config file: found walking up from the current
+//! directory (or given with `--config`), read with positions so that every
+//! mistake is reported at its line and column.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use miette::{NamedSource, SourceSpan};
+
+use crate::document::{parse_yaml, Node, Span, Value};
+use crate::finding::{FailOn, Severity};
+
+pub const FILE_NAME: &str = ".seaworthy.yaml";
+
+/// A value from the config file with the span it was written at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// The config file as written, validated for shape. Rule IDs are checked
+/// against the catalog later, once custom policies are loaded.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The file and its text, for diagnostics; `None` when there is no file.
+    pub source: Option<ConfigSource>,
+    pub select: Option<Vec<Spanned<String>>>,
+    pub ignore: Vec<Spanned<String>>,
+    pub preview: Option<bool>,
+    pub fail_on: Option<FailOn>,
+    pub severity: Vec<(Spanned<String>, Severity)>,
+    pub params: Vec<(Spanned<String>, Node)>,
+    /// Custom policy folders, resolved against the config file's folder.
+    pub policies: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConfigSource {
+    pub path: PathBuf,
+    pub name: String,
+    pub text: Arc<str>,
+}
+
+/// A config file that cannot be used; the run stops with exit code 2.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum ConfigError {
+    #[error("{message}")]
+    #[diagnostic(code(seaworthy::config))]
+    Invalid {
+        message: String,
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+    #[error("{path}: {reason}")]
+    #[diagnostic(code(seaworthy::config))]
+    Unreadable { path: String, reason: String },
+}
+
+impl ConfigSource {
+    /// An error pointing at `span` of this config file.
+    pub fn error(&self, span: Span, message: impl Into<String>, help: Option<String>) -> ConfigError {
+        let message = message.into();
+        ConfigError::Invalid {
+            message: format!(
+                "{}:{}:{}: {message}",
+                self.name, span.start.line, span.start.column
+            ),
+            src: NamedSource::new(self.name.clone(), self.text.clone()),
+            span: SourceSpan::from((span.start.offset, span.byte_len())),
+            label: message,
+            help,
+        }
+    }
+}
+
+/// The nearest `.seaworthy.yaml` in `start` or one of its parents.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+const KEYS: [&str; 7] = [
+    "select", "ignore", "preview", "fail-on", "severity", "params", "policies",
+];
+
+/// Reads and validates a config file.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Unreadable {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    let source = ConfigSource {
+        path: path.to_path_buf(),
+        name: crate::source::display_name(path),
+        text: Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text)),
+    };
+    parse(source)
+}
+
+/// Validates config text already read.
+pub fn parse(source: ConfigSource) -> Result<Config, ConfigError> {
+    let root = match parse_yaml(&source.text) {
+        Ok(Some(root)) => root,
+        Ok(None) => {
+            return Ok(Config {
+                source: Some(source),
+                ..Config::default()
+            })
+        }
+        Err(e) => {
+            return Err(source.error(Span::new(e.pos, e.pos), e.message, None));
+        }
+    };
+    let Some(entries) = root.as_map() else {
+        return Err(source.error(root.span, "the config must be a mapping of settings", None));
+    };
+    let base = source
+        .path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let mut config = Config::default();
+    for entry in entries {
+        let value = &entry.value;
+        match entry.key.as_str() {
+            "select" => config.select = Some(string_list(&source, value, "select")?),
+            "ignore" => config.ignore = string_list(&source, value, "ignore")?,
+            "preview" => match value.value {
+                Value::Bool(b) => config.preview = Some(b),
+                _ => return Err(expected(&source, value, "`preview` must be true or false")),
+            },
+            "fail-on" => {
+                let text = value.as_str().unwrap_or_default();
+                config.fail_on = Some(FailOn::parse(text).ok_or_else(|| {
+                    expected(&source, value, "`fail-on` must be one of error, warning, note, never")
+                })?);
+            }
+            "severity" => {
+                let Some(rules) = value.as_map() else {
+                    return Err(expected(&source, value, "`severity` maps rule IDs to error, warning or note"));
+                };
+                for rule in rules {
+                    let level = rule.value.as_str().and_then(Severity::parse).ok_or_else(|| {
+                        expected(&source, &rule.value, "a severity is one of error, warning, note")
+                    })?;
+                    config.severity.push((
+                        Spanned {
+                            value: rule.key.clone(),
+                            span: rule.key_span,
+                        },
+                        level,
+                    ));
+                }
+            }
+            "params" => {
+                let Some(rules) = value.as_map() else {
+                    return Err(expected(&source, value, "`params` maps rule IDs to their parameters"));
+                };
+                for rule in rules {
+                    config.params.push((
+                        Spanned {
+                            value: rule.key.clone(),
+                            span: rule.key_span,
+                        },
+                        rule.value.clone(),
+                    ));
+                }
+            }
+            "policies" => {
+                for dir in string_list(&source, value, "policies")? {
+                    config.policies.push(base.join(dir.value));
+                }
+            }
+            other => {
+                let help = suggest(other, KEYS.iter().copied())
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .or_else(|| Some(format!("known settings: {}", KEYS.join(", "))));
+                return Err(source.error(
+                    entry.key_span,
+                    format!("unknown setting `{other}`"),
+                    help,
+                ));
+            }
+        }
+    }
+    config.source = Some(source);
+    Ok(config)
+}
+
+fn expected(source: &ConfigSource, node: &Node, message: &str) -> ConfigError {
+    source.error(node.span, message.to_string(), None)
+}
+
+/// A list of strings; a single string or a comma-separated one is accepted
+/// too, as on the command line.
+fn string_list(
+    source: &ConfigSource,
+    node: &Node,
+    key: &str,
+) -> Result<Vec<Spanned<String>>, ConfigError> {
+    let items: Vec<&Node> = match &node.value {
+        Value::Seq(items) => items.iter().collect(),
+        Value::String(_) => vec![node],
+        _ => {
+            return Err(expected(
+                source,
+                node,
+                &format!("`{key}` must be a list of strings"),
+            ))
+        }
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let Some(text) = item.as_str() else {
+            return Err(expected(source, item, &format!("`{key}` must list strings")));
+        };
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            out.push(Spanned {
+                value: part.to_string(),
+                span: item.span,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The closest candidate to a misspelt name, if one is close enough.
+pub fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_text(text: &str) -> Result<Config, ConfigError> {
+        parse(ConfigSource {
+            path: PathBuf::from("/repo/.seaworthy.yaml"),
+            name: ".seaworthy.yaml".into(),
+            text: Arc::from(text),
+        })
+    }
+
+    #[test]
+    fn reads_every_setting() {
+        let c = parse_text(
+            "select: [all]\nignore: a,b\npreview: true\nfail-on: warning\nseverity:\n  x: note\nparams:\n  x:\n    k: 1\npolicies: [custom]\n",
+        )
+        .unwrap();
+        assert_eq!(c.select.unwrap()[0].value, "all");
+        assert_eq!(c.ignore.len(), 2);
+        assert_eq!(c.preview, Some(true));
+        assert_eq!(c.fail_on, Some(FailOn::At(Severity::Warning)));
+        assert_eq!(c.severity[0].1, Severity::Note);
+        assert_eq!(c.params[0].0.value, "x");
+        assert_eq!(c.policies, vec![PathBuf::from("/repo/custom")]);
+    }
+
+    #[test]
+    fn unknown_keys_are_located_with_a_suggestion() {
+        let err = parse_text("select: [all]\nfail_on: error\n").unwrap_err();
+        let ConfigError::Invalid { message, help, span, .. } = err else {
+            panic!("expected a located error")
+        };
+        assert!(message.starts_with(".seaworthy.yaml:2:1: unknown setting `fail_on`"));
+        assert_eq!(help.as_deref(), Some("did you mean `fail-on`?"));
+        assert_eq!(span.offset(), 14);
+    }
+
+    #[test]
+    fn wrong_types_are_located() {
+        let err = parse_text("preview: maybe\n").unwrap_err();
+        assert!(err.to_string().contains(":1:10: `preview` must be true or false"));
+    }
+}

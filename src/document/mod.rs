@@ -1,0 +1,265 @@
+//! Documents: the Kubernetes objects found in a source, each with its
+//! span-carrying tree so any path into it maps back to a line and column.
+
+pub mod node;
+mod yaml;
+
+pub use node::{display_path, Entry, Node, PathSeg, Pos, Resolved, Span, Value};
+
+pub use yaml::YamlError;
+
+use crate::source::SourceFile;
+
+/// Parses text that holds one YAML document (a config file, a metadata
+/// block). `Ok(None)` for an empty document; the first problem otherwise.
+pub fn parse_yaml(text: &str) -> Result<Option<Node>, YamlError> {
+    let stream = yaml::parse_stream(text);
+    if let Some(err) = stream.errors.into_iter().next() {
+        return Err(err);
+    }
+    let mut docs = stream.docs.into_iter();
+    let root = docs.next().and_then(|d| d.root);
+    if let Some(extra) = docs.next() {
+        return Err(YamlError {
+            message: "expected one YAML document, found several".into(),
+            pos: extra.span.start,
+        });
+    }
+    Ok(root)
+}
+
+/// Which object a document is: what `kubectl get` would call it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjectRef {
+    pub api_version: String,
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub name: Option<String>,
+}
+
+impl ObjectRef {
+    /// `kind/namespace/name`, the logical location of the object.
+    pub fn logical_name(&self) -> String {
+        let name = self.name.as_deref().unwrap_or("<unnamed>");
+        match &self.namespace {
+            Some(ns) => format!("{}/{}/{}", self.kind, ns, name),
+            None => format!("{}/{}", self.kind, name),
+        }
+    }
+}
+
+/// One Kubernetes object and where it came from.
+#[derive(Debug)]
+pub struct Document {
+    /// Index of the source in the run's list of sources.
+    pub source: usize,
+    pub object: ObjectRef,
+    /// The object itself (a `List` item is its own document).
+    pub root: Node,
+}
+
+/// A document that cannot be read as an object, at a line and column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub source: usize,
+    pub message: String,
+    pub span: Span,
+}
+
+/// What one source holds: its objects and the problems found reading it.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub documents: Vec<Document>,
+    pub problems: Vec<Problem>,
+}
+
+/// Splits a source into objects: every YAML document, every item of a `List`
+/// kind. YAML that is not a Kubernetes object (no `apiVersion`/`kind`) is
+/// skipped quietly, because hooks hand every YAML file of a repo to us.
+pub fn load(source_index: usize, source: &SourceFile) -> Loaded {
+    let mut loaded = Loaded::default();
+    let text = match &source.text {
+        Ok(text) => text,
+        Err(problem) => {
+            loaded.problems.push(Problem {
+                source: source_index,
+                message: problem.message.clone(),
+                span: Span::new(problem.pos, problem.pos),
+            });
+            return loaded;
+        }
+    };
+    let stream = yaml::parse_stream(text);
+    for err in stream.errors {
+        loaded.problems.push(Problem {
+            source: source_index,
+            message: err.message,
+            span: Span::new(err.pos, err.pos),
+        });
+    }
+    for doc in stream.docs {
+        if let Some(root) = doc.root {
+            collect_objects(source_index, root, &mut loaded);
+        }
+    }
+    loaded
+        .problems
+        .sort_by_key(|p| (p.span.start.line, p.span.start.column));
+    loaded
+}
+
+fn collect_objects(source: usize, root: Node, loaded: &mut Loaded) {
+    let object = match identify(&root) {
+        Identity::NotAnObject => return,
+        Identity::Broken(message, span) => {
+            loaded.problems.push(Problem {
+                source,
+                message,
+                span,
+            });
+            return;
+        }
+        Identity::Object(object) => object,
+    };
+    if is_list_kind(&object.kind) {
+        if let Some(items) = root.get("items").and_then(Node::as_seq) {
+            for item in items {
+                match identify(item) {
+                    Identity::Object(_) => collect_objects(source, item.clone(), loaded),
+                    Identity::Broken(message, span) => loaded.problems.push(Problem {
+                        source,
+                        message,
+                        span,
+                    }),
+                    Identity::NotAnObject => loaded.problems.push(Problem {
+                        source,
+                        message: format!(
+                            "an item of this {} is not a Kubernetes object (it has no apiVersion and kind)",
+                            object.kind
+                        ),
+                        span: item.span,
+                    }),
+                }
+            }
+            return;
+        }
+    }
+    loaded.documents.push(Document {
+        source,
+        object,
+        root,
+    });
+}
+
+/// `v1.List` and every `*List` kind (`ConfigMapList`, `DeploymentList`…)
+/// wrap objects in `items`.
+fn is_list_kind(kind: &str) -> bool {
+    kind.ends_with("List")
+}
+
+enum Identity {
+    NotAnObject,
+    Broken(String, Span),
+    Object(ObjectRef),
+}
+
+fn identify(node: &Node) -> Identity {
+    let (Some(api_version), Some(kind)) = (node.entry("apiVersion"), node.entry("kind")) else {
+        return Identity::NotAnObject;
+    };
+    for (name, entry) in [("apiVersion", api_version), ("kind", kind)] {
+        if entry.value.as_str().is_none_or(str::is_empty) {
+            let what = match entry.value.as_str() {
+                Some(_) => "an empty string".to_string(),
+                None => entry.value.type_name().to_string(),
+            };
+            return Identity::Broken(
+                format!("{name} must be a non-empty string, not {what}"),
+                entry.key_span.join(entry.value.span),
+            );
+        }
+    }
+    let metadata = node.get("metadata");
+    let text = |key: &str| {
+        metadata
+            .and_then(|m| m.get(key))
+            .and_then(Node::as_str)
+            .map(str::to_string)
+    };
+    Identity::Object(ObjectRef {
+        api_version: api_version.value.as_str().unwrap_or_default().to_string(),
+        kind: kind.value.as_str().unwrap_or_default().to_string(),
+        namespace: text("namespace"),
+        name: text("name").or_else(|| text("generateName")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    pub use yaml::YamlError;
+
+use crate::source::SourceFile;
+
+/// Parses text that holds one YAML document (a config file, a metadata
+/// block). `Ok(None)` for an empty document; the first problem otherwise.
+pub fn parse_yaml(text: &str) -> Result<Option<Node>, YamlError> {
+    let stream = yaml::parse_stream(text);
+    if let Some(err) = stream.errors.into_iter().next() {
+        return Err(err);
+    }
+    let mut docs = stream.docs.into_iter();
+    let root = docs.next().and_then(|d| d.root);
+    if let Some(extra) = docs.next() {
+        return Err(YamlError {
+            message: "expected one YAML document, found several".into(),
+            pos: extra.span.start,
+        });
+    }
+    Ok(root)
+}
+
+    fn load_text(text: &str) -> Loaded {
+        load(0, &SourceFile::from_text("test.yaml", text))
+    }
+
+    #[test]
+    fn lists_expand_into_their_items_with_absolute_spans() {
+        let loaded = load_text(
+            "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: a\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: b\n",
+        );
+        assert!(loaded.problems.is_empty());
+        let names: Vec<_> = loaded
+            .documents
+            .iter()
+            .map(|d| d.object.name.clone().unwrap())
+            .collect();
+        assert_eq!(names, ["a", "b"]);
+        let b = &loaded.documents[1].root;
+        let r = b.resolve(&[PathSeg::Key("metadata".into()), PathSeg::Key("name".into())]);
+        assert_eq!(r.highlight().start.line, 11);
+    }
+
+    #[test]
+    fn non_objects_are_skipped_quietly() {
+        let loaded = load_text("name: my-chart\nversion: 1.0.0\n---\n- a\n- b\n---\njust text\n");
+        assert!(loaded.documents.is_empty());
+        assert!(loaded.problems.is_empty());
+    }
+
+    #[test]
+    fn wrong_typed_kind_is_a_problem_at_its_line() {
+        let loaded = load_text("apiVersion: v1\nkind: [Pod]\n");
+        assert_eq!(loaded.problems.len(), 1);
+        assert_eq!(loaded.problems[0].span.start.line, 2);
+        assert!(loaded.problems[0].message.contains("kind must be a non-empty string"));
+    }
+
+    #[test]
+    fn list_items_that_are_not_objects_are_reported() {
+        let loaded = load_text("apiVersion: v1\nkind: List\nitems:\n  - 42\n  - apiVersion: v1\n    kind: Namespace\n    metadata: {name: ok}\n");
+        assert_eq!(loaded.documents.len(), 1);
+        assert_eq!(loaded.problems.len(), 1);
+        assert_eq!(loaded.problems[0].span.start.line, 4);
+    }
+}

@@ -1,0 +1,132 @@
+//! Findings: what a run found, as data, with the rule, severity, object and
+//! the exact place in the source.
+
+use std::fmt;
+
+use crate::document::{ObjectRef, PathSeg, Span};
+
+/// How serious a finding is. Ordered: `Note < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Severity> {
+        match text {
+            "note" => Some(Severity::Note),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The threshold at or above which findings fail the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    At(Severity),
+    Never,
+}
+
+impl FailOn {
+    pub fn parse(text: &str) -> Option<FailOn> {
+        match text {
+            "never" => Some(FailOn::Never),
+            other => Severity::parse(other).map(FailOn::At),
+        }
+    }
+
+    pub fn fails(self, severity: Severity) -> bool {
+        match self {
+            FailOn::At(threshold) => severity >= threshold,
+            FailOn::Never => false,
+        }
+    }
+}
+
+/// Where a finding is in its source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Location {
+    /// Index of the source in the run's list of sources.
+    pub source: usize,
+    /// The text to underline: the field, or its nearest existing parent.
+    pub span: Span,
+    /// When the field does not exist, the part of its path that is missing
+    /// (`resources.requests.cpu`); `span` is then its nearest parent.
+    pub missing: Option<String>,
+    /// The whole object the finding is about.
+    pub context: Option<Span>,
+}
+
+/// One violation of one rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    pub message: String,
+    pub object: Option<ObjectRef>,
+    /// The path into the object the policy named (empty for parse errors).
+    pub path: Vec<PathSeg>,
+    pub location: Location,
+}
+
+impl Finding {
+    /// A fingerprint that survives edits elsewhere in the file: it hashes the
+    /// rule, file, object identity, path and message, never line numbers.
+    pub fn fingerprint(&self, source_name: &str) -> String {
+        let mut h = Fnv64::default();
+        h.write(self.rule.as_bytes());
+        h.write(source_name.as_bytes());
+        if let Some(o) = &self.object {
+            h.write(o.api_version.as_bytes());
+            h.write(o.kind.as_bytes());
+            h.write(o.namespace.as_deref().unwrap_or("").as_bytes());
+            h.write(o.name.as_deref().unwrap_or("").as_bytes());
+        }
+        h.write(crate::document::display_path(&self.path).as_bytes());
+        h.write(self.message.as_bytes());
+        if self.object.is_none() {
+            // Parse errors have no object or path: their line is their identity.
+            h.write(&self.location.span.start.line.to_le_bytes());
+        }
+        format!("{:016x}", h.0)
+    }
+}
+
+/// FNV-1a: tiny, stable across releases and platforms (unlike `DefaultHasher`).
+struct Fnv64(u64);
+
+impl Default for Fnv64 {
+    fn default() -> Self {
+        Fnv64(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv64 {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        // A separator, so ("ab","c") and ("a","bc") differ.
+        self.0 ^= 0xff;
+        self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+    }
+}

@@ -1,0 +1,11 @@
+//! seaworthy: a policy-as-code production-readiness linter for Kubernetes.
+
+pub mod cli;
+pub mod config;
+pub mod document;
+pub mod engine;
+pub mod finding;
+pub mod lint;
+pub mod policy;
+pub mod report;
+pub mod source;

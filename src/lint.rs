@@ -1,0 +1,388 @@
+//! The lint pipeline: sources → documents → evaluation → findings, with the
+//! rule selection that config and flags make.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::config::{suggest, Config, ConfigError, Spanned};
+use crate::document::{self, display_path, Document, Node, PathSeg, Value};
+use crate::engine::{Engine, EvalError};
+use crate::finding::{FailOn, Finding, Location, Severity};
+use crate::policy::{Catalog, PolicyError, Rule, Scope, Status, PARSE_ERROR};
+use crate::source::{self, SourceError, SourceFile};
+
+/// Rule choices given on the command line; they override the config file.
+#[derive(Debug, Clone, Default)]
+pub struct Choices {
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    pub preview: bool,
+    pub fail_on: Option<FailOn>,
+}
+
+/// What to run: the enabled rules (severity overrides applied), the gate
+/// threshold, and the parameters for the policies.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub catalog: Catalog,
+    pub rules: Vec<Rule>,
+    pub fail_on: FailOn,
+    pub params: Node,
+    /// Notes for the user about the selection (a preview rule not enabled…).
+    pub notes: Vec<String>,
+}
+
+/// A reason the run could not do all it was asked.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum SettingsError {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Policy(#[from] PolicyError),
+    #[error("unknown rule `{id}` in {flag}")]
+    #[diagnostic(code(seaworthy::usage), help("{help}"))]
+    UnknownRule {
+        id: String,
+        flag: String,
+        help: String,
+    },
+}
+
+impl Settings {
+    /// Combines the config file, the flags and the catalog into the rules to run.
+    pub fn resolve(
+        config: &Config,
+        choices: &Choices,
+        extra_policy_dirs: &[PathBuf],
+    ) -> Result<Settings, SettingsError> {
+        let mut dirs = config.policies.clone();
+        dirs.extend_from_slice(extra_policy_dirs);
+        let catalog = Catalog::load(&dirs)?;
+
+        let check_config = |ids: &[Spanned<String>], allow_all: bool| -> Result<(), SettingsError> {
+            for id in ids {
+                if (allow_all && id.value == "all") || catalog.rule(&id.value).is_some() {
+                    continue;
+                }
+                let help = suggest(&id.value, catalog.ids())
+                    .map(|s| format!("did you mean `{s}`? (`seaworthy rules` lists them all)"))
+                    .or_else(|| Some("`seaworthy rules` lists every rule".to_string()));
+                let message = format!("unknown rule `{}`", id.value);
+                return Err(match &config.source {
+                    Some(src) => src.error(id.span, message, help).into(),
+                    None => SettingsError::UnknownRule {
+                        id: id.value.clone(),
+                        flag: "the config".into(),
+                        help: help.unwrap_or_default(),
+                    },
+                });
+            }
+            Ok(())
+        };
+        if let Some(select) = &config.select {
+            check_config(select, true)?;
+        }
+        check_config(&config.ignore, false)?;
+        let severity_ids: Vec<_> = config.severity.iter().map(|(id, _)| id.clone()).collect();
+        check_config(&severity_ids, false)?;
+        let param_ids: Vec<_> = config.params.iter().map(|(id, _)| id.clone()).collect();
+        check_config(&param_ids, false)?;
+
+        let check_flag = |ids: &[String], flag: &str, allow_all: bool| -> Result<(), SettingsError> {
+            for id in ids {
+                if (allow_all && id == "all") || catalog.rule(id).is_some() {
+                    continue;
+                }
+                let help = suggest(id, catalog.ids())
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| "`seaworthy rules` lists every rule".to_string());
+                return Err(SettingsError::UnknownRule {
+                    id: id.clone(),
+                    flag: flag.to_string(),
+                    help,
+                });
+            }
+            Ok(())
+        };
+        if let Some(select) = &choices.select {
+            check_flag(select, "--select", true)?;
+        }
+        check_flag(&choices.ignore, "--ignore", false)?;
+
+        let select: Option<Vec<String>> = choices.select.clone().or_else(|| {
+            config
+                .select
+                .as_ref()
+                .map(|s| s.iter().map(|i| i.value.clone()).collect())
+        });
+        let mut ignore: Vec<String> = config.ignore.iter().map(|i| i.value.clone()).collect();
+        ignore.extend(choices.ignore.iter().cloned());
+        let preview = choices.preview || config.preview.unwrap_or(false);
+
+        let mut notes = Vec::new();
+        let mut rules = Vec::new();
+        for rule in &catalog.rules {
+            let named = select
+                .as_ref()
+                .is_some_and(|s| s.iter().any(|id| id == &rule.id));
+            let selected = match &select {
+                None => true,
+                Some(ids) => named || ids.iter().any(|id| id == "all"),
+            };
+            if !selected || ignore.contains(&rule.id) {
+                continue;
+            }
+            if rule.meta.status == Status::Preview && !preview {
+                if named {
+                    notes.push(format!(
+                        "rule `{}` is in preview: enable it with --preview or `preview: true`",
+                        rule.id
+                    ));
+                }
+                continue;
+            }
+            let mut rule = rule.clone();
+            if let Some((_, level)) = config.severity.iter().find(|(id, _)| id.value == rule.id) {
+                rule.meta.severity = *level;
+            }
+            rules.push(rule);
+        }
+
+        let params = params_node(config);
+        Ok(Settings {
+            catalog,
+            rules,
+            fail_on: choices
+                .fail_on
+                .or(config.fail_on)
+                .unwrap_or(FailOn::At(Severity::Error)),
+            params,
+            notes,
+        })
+    }
+
+    pub fn enabled(&self, id: &str) -> bool {
+        self.rules.iter().any(|r| r.id == id)
+    }
+}
+
+/// The `params` of the config, keyed by Rego stem (`missing_required_label`).
+fn params_node(config: &Config) -> Node {
+    let entries = config
+        .params
+        .iter()
+        .map(|(id, value)| document::Entry {
+            key: id.value.replace('-', "_"),
+            key_span: id.span,
+            value: value.clone(),
+        })
+        .collect();
+    Node {
+        value: Value::Map(entries),
+        span: Default::default(),
+    }
+}
+
+/// Everything a lint run produced.
+#[derive(Debug)]
+pub struct Outcome {
+    pub sources: Vec<SourceFile>,
+    pub findings: Vec<Finding>,
+    /// Failures that make the results incomplete (exit code 2).
+    pub errors: Vec<RunError>,
+    pub objects: usize,
+}
+
+/// A failure during the run that did not stop it.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum RunError {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Source(#[from] SourceError),
+    #[error("rule `{rule}` failed on {object}: {message}")]
+    #[diagnostic(code(seaworthy::evaluation))]
+    Evaluation {
+        rule: String,
+        object: String,
+        message: String,
+    },
+}
+
+impl Outcome {
+    /// 0: nothing at or above the threshold; 1: findings; 2: incomplete run.
+    pub fn exit_code(&self, fail_on: FailOn) -> u8 {
+        if !self.errors.is_empty() {
+            2
+        } else if self.findings.iter().any(|f| fail_on.fails(f.severity)) {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// Lints the given paths (`-` for stdin).
+pub fn run(settings: &Settings, paths: &[PathBuf]) -> Result<Outcome, PolicyError> {
+    let inputs = source::discover(paths);
+    let mut errors: Vec<RunError> = inputs.errors.into_iter().map(RunError::from).collect();
+    let mut sources = Vec::new();
+    if inputs.stdin {
+        match source::read_stdin() {
+            Ok(s) => sources.push(s),
+            Err(e) => errors.push(e.into()),
+        }
+    }
+    let read: Vec<_> = inputs.files.par_iter().map(|p| source::read_file(p)).collect();
+    for r in read {
+        match r {
+            Ok(s) => sources.push(s),
+            Err(e) => errors.push(e.into()),
+        }
+    }
+    lint_sources(settings, sources, errors)
+}
+
+/// Lints sources already read.
+pub fn lint_sources(
+    settings: &Settings,
+    sources: Vec<SourceFile>,
+    mut errors: Vec<RunError>,
+) -> Result<Outcome, PolicyError> {
+    let engine = Engine::new(&settings.catalog, &settings.params, false)?;
+    let loaded: Vec<_> = sources
+        .par_iter()
+        .enumerate()
+        .map(|(i, s)| document::load(i, s))
+        .collect();
+
+    let mut findings = Vec::new();
+    let mut documents: Vec<Document> = Vec::new();
+    let parse_rule = settings.rules.iter().find(|r| r.id == PARSE_ERROR);
+    for l in loaded {
+        if let Some(rule) = parse_rule {
+            findings.extend(l.problems.into_iter().map(|p| Finding {
+                rule: PARSE_ERROR.to_string(),
+                severity: rule.meta.severity,
+                message: p.message,
+                object: None,
+                path: Vec::new(),
+                location: Location {
+                    source: p.source,
+                    span: p.span,
+                    missing: None,
+                    context: None,
+                },
+            }));
+        }
+        documents.extend(l.documents);
+    }
+
+    let object_rules: Vec<&Rule> = settings
+        .rules
+        .iter()
+        .filter(|r| r.query.is_some() && r.meta.scope == Scope::Object)
+        .collect();
+    let evaluated: Vec<(Vec<Finding>, Vec<EvalError>, String)> = documents
+        .par_iter()
+        .map_init(
+            || engine.clone(),
+            |engine, doc| {
+                let (f, e) = evaluate_document(engine, &object_rules, doc);
+                (f, e, doc.object.logical_name())
+            },
+        )
+        .collect();
+    for (f, e, object) in evaluated {
+        findings.extend(f);
+        errors.extend(e.into_iter().map(|e| RunError::Evaluation {
+            rule: e.rule,
+            object: object.clone(),
+            message: e.message,
+        }));
+    }
+
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            (
+                f.location.source,
+                f.location.span.start,
+                f.location.span.end,
+            )
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+    findings.dedup();
+    Ok(Outcome {
+        objects: documents.len(),
+        sources,
+        findings,
+        errors,
+    })
+}
+
+fn evaluate_document(
+    engine: &mut Engine,
+    rules: &[&Rule],
+    doc: &Document,
+) -> (Vec<Finding>, Vec<EvalError>) {
+    let mut findings = Vec::new();
+    let mut errors = Vec::new();
+    let applicable: Vec<&&Rule> = rules
+        .iter()
+        .filter(|r| r.applies_to(&doc.object.kind))
+        .collect();
+    if applicable.is_empty() {
+        return (findings, errors);
+    }
+    engine.set_input(&doc.root);
+    for rule in applicable {
+        match engine.evaluate(rule) {
+            Ok(violations) => findings.extend(violations.into_iter().map(|v| Finding {
+                rule: rule.id.clone(),
+                severity: rule.meta.severity,
+                message: v.msg,
+                object: Some(doc.object.clone()),
+                location: locate(doc, &v.path),
+                path: v.path,
+            })),
+            Err(e) => errors.push(e),
+        }
+    }
+    (findings, errors)
+}
+
+/// Maps a policy's path to the text it names, or to the nearest parent that
+/// exists when the field is missing.
+pub fn locate(doc: &Document, path: &[PathSeg]) -> Location {
+    let resolved = doc.root.resolve(path);
+    Location {
+        source: doc.source,
+        span: resolved.highlight(),
+        missing: (!resolved.exact).then(|| missing_suffix(&doc.root, path)),
+        context: Some(doc.root.span),
+    }
+}
+
+/// The part of `path` that does not exist in the document, for messages
+/// such as "missing `resources.requests.cpu`".
+pub fn missing_suffix(doc_root: &Node, path: &[PathSeg]) -> String {
+    let mut node = doc_root;
+    for (i, seg) in path.iter().enumerate() {
+        let next = match (seg, &node.value) {
+            (PathSeg::Key(k), Value::Map(_)) => node.get(k),
+            (PathSeg::Index(n), Value::Seq(items)) => items.get(*n),
+            _ => None,
+        };
+        match next {
+            Some(n) => node = n,
+            None => return display_path(&path[i..]),
+        }
+    }
+    String::new()
+}

@@ -1,0 +1,199 @@
+//! The report for people: each finding as a miette diagnostic that shows the
+//! source line with the field underlined, then a summary by rule and severity.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::{self, IsTerminal, Write};
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
+
+use crate::finding::{Finding, Severity};
+use crate::lint::{Outcome, Settings};
+
+/// Colour only for a terminal, and never under `NO_COLOR`.
+pub fn colour_for(stream: &impl IsTerminal) -> bool {
+    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+pub fn handler(colour: bool) -> GraphicalReportHandler {
+    let theme = if colour {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    // No OSC-8 hyperlinks: they end up as escape codes in CI logs.
+    GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_width(120)
+        .with_context_lines(1)
+}
+
+struct FindingDiagnostic<'a> {
+    finding: &'a Finding,
+    source: Option<NamedSource<std::sync::Arc<str>>>,
+    help: Option<String>,
+    label: String,
+}
+
+impl fmt::Debug for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl fmt::Display for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for FindingDiagnostic<'_> {}
+
+impl Diagnostic for FindingDiagnostic<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.finding.rule))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        let span = self.finding.location.span;
+        let label = LabeledSpan::new(
+            Some(self.label.clone()),
+            span.start.offset,
+            span.byte_len(),
+        );
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+/// The first paragraph of a rule's remediation, as the diagnostic's help.
+fn short_help(settings: &Settings, rule: &str) -> Option<String> {
+    let rule = settings.catalog.rule(rule)?;
+    let paragraph: Vec<&str> = rule
+        .meta
+        .remediation
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    (!paragraph.is_empty()).then(|| paragraph.join(" "))
+}
+
+fn label(finding: &Finding) -> String {
+    match &finding.location.missing {
+        Some(missing) if !missing.is_empty() => format!("`{missing}` is missing here"),
+        _ if finding.path.is_empty() => "here".to_string(),
+        _ => crate::document::display_path(&finding.path),
+    }
+}
+
+pub fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write) -> io::Result<()> {
+    let handler = handler(colour_for(&io::stdout()));
+    for finding in &outcome.findings {
+        let source = &outcome.sources[finding.location.source];
+        let text = source.text.as_ref().ok();
+        let diagnostic = FindingDiagnostic {
+            finding,
+            source: text.map(|t| NamedSource::new(&source.name, t.clone()).with_language("yaml")),
+            help: short_help(settings, &finding.rule),
+            label: label(finding),
+        };
+        let mut rendered = String::new();
+        if handler.render_report(&mut rendered, &diagnostic).is_err() {
+            rendered = format!(
+                "{}[{}]: {}\n",
+                finding.severity, finding.rule, finding.message
+            );
+        }
+        writeln!(out, "{rendered}")?;
+    }
+    write_summary(outcome, out)
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn write_summary(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    let files = outcome.sources.len();
+    let objects = outcome.objects;
+    if outcome.findings.is_empty() {
+        writeln!(
+            out,
+            "No findings in {} ({} checked).",
+            plural(files, "file"),
+            plural(objects, "object")
+        )?;
+        return Ok(());
+    }
+    let mut by_severity: BTreeMap<Severity, usize> = BTreeMap::new();
+    let mut by_rule: BTreeMap<(&str, Severity), usize> = BTreeMap::new();
+    for f in &outcome.findings {
+        *by_severity.entry(f.severity).or_default() += 1;
+        *by_rule.entry((f.rule.as_str(), f.severity)).or_default() += 1;
+    }
+    let levels: Vec<String> = by_severity
+        .iter()
+        .rev()
+        .map(|(s, n)| plural(*n, s.as_str()))
+        .collect();
+    writeln!(
+        out,
+        "Found {} ({}) in {} ({} checked).",
+        plural(outcome.findings.len(), "finding"),
+        levels.join(", "),
+        plural(files, "file"),
+        plural(objects, "object"),
+    )?;
+    let mut rows: Vec<_> = by_rule.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(b.0 .1.cmp(&a.0 .1)).then(a.0 .0.cmp(b.0 .0)));
+    let width = rows.iter().map(|((r, _), _)| r.len()).max().unwrap_or(0);
+    for ((rule, severity), n) in rows {
+        writeln!(out, "{n:>6}  {rule:<width$}  {severity}")?;
+    }
+    Ok(())
+}
+
+/// Errors that made the run incomplete, for stderr.
+pub fn write_errors(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    if outcome.errors.is_empty() {
+        return Ok(());
+    }
+    let handler = handler(colour_for(&io::stderr()));
+    for error in &outcome.errors {
+        let mut text = String::new();
+        if handler.render_report(&mut text, error).is_err() {
+            text = format!("error: {error}");
+        }
+        writeln!(out, "{text}")?;
+    }
+    writeln!(
+        out,
+        "error: the results are incomplete: {} (exit code 2)",
+        plural(outcome.errors.len(), "problem")
+    )
+}

@@ -1,0 +1,124 @@
+//! The JSON report: a stable, versioned schema for scripts (documented in
+//! `docs/json-format.md`).
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::document::{display_path, Pos};
+use crate::finding::Finding;
+use crate::lint::{Outcome, Settings};
+
+/// Bumped on any change that could break a consumer.
+const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    tool: Tool,
+    summary: Summary<'a>,
+    findings: Vec<JsonFinding<'a>>,
+    errors: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    files: usize,
+    objects: usize,
+    findings: usize,
+    by_severity: BTreeMap<&'static str, usize>,
+    by_rule: BTreeMap<&'a str, usize>,
+}
+
+#[derive(Serialize)]
+struct Object<'a> {
+    api_version: &'a str,
+    kind: &'a str,
+    namespace: Option<&'a str>,
+    name: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Point {
+    line: u32,
+    column: u32,
+}
+
+impl From<Pos> for Point {
+    fn from(p: Pos) -> Point {
+        Point {
+            line: p.line,
+            column: p.column,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: &'static str,
+    message: &'a str,
+    file: &'a str,
+    object: Option<Object<'a>>,
+    path: String,
+    start: Point,
+    end: Point,
+    /// The part of `path` that is missing when the location is its parent.
+    missing: Option<&'a str>,
+    fingerprint: String,
+}
+
+fn finding<'a>(f: &'a Finding, outcome: &'a Outcome) -> JsonFinding<'a> {
+    let source = &outcome.sources[f.location.source];
+    JsonFinding {
+        rule: &f.rule,
+        severity: f.severity.as_str(),
+        message: &f.message,
+        file: &source.name,
+        object: f.object.as_ref().map(|o| Object {
+            api_version: &o.api_version,
+            kind: &o.kind,
+            namespace: o.namespace.as_deref(),
+            name: o.name.as_deref(),
+        }),
+        path: display_path(&f.path),
+        start: f.location.span.start.into(),
+        end: f.location.span.end.into(),
+        missing: f.location.missing.as_deref(),
+        fingerprint: f.fingerprint(&source.name),
+    }
+}
+
+pub fn write(outcome: &Outcome, _settings: &Settings, out: &mut dyn Write) -> io::Result<()> {
+    let mut by_severity = BTreeMap::new();
+    let mut by_rule = BTreeMap::new();
+    for f in &outcome.findings {
+        *by_severity.entry(f.severity.as_str()).or_default() += 1;
+        *by_rule.entry(f.rule.as_str()).or_default() += 1;
+    }
+    let report = Report {
+        version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "seaworthy",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        summary: Summary {
+            files: outcome.sources.len(),
+            objects: outcome.objects,
+            findings: outcome.findings.len(),
+            by_severity,
+            by_rule,
+        },
+        findings: outcome.findings.iter().map(|f| finding(f, outcome)).collect(),
+        errors: outcome.errors.iter().map(ToString::to_string).collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &report).map_err(io::Error::other)?;
+    writeln!(out)
+}

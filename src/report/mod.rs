@@ -1,0 +1,116 @@
+//! Reports: the only place that writes to stdout or to report files. One
+//! `match` on the format.
+
+mod human;
+mod json;
+mod sarif;
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::lint::{Outcome, Settings};
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Sarif,
+    Json,
+}
+
+impl Format {
+    pub const NAMES: [&'static str; 3] = ["human", "sarif", "json"];
+
+    pub fn parse(name: &str) -> Option<Format> {
+        match name {
+            "human" => Some(Format::Human),
+            "sarif" => Some(Format::Sarif),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// Where one format goes: stdout, or a file written atomically.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    pub format: Format,
+    pub file: Option<PathBuf>,
+}
+
+/// Renders one format into a writer.
+pub fn render(format: Format, outcome: &Outcome, settings: &Settings, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Human => human::write(outcome, settings, out),
+        Format::Sarif => sarif::write(outcome, settings, out),
+        Format::Json => json::write(outcome, settings, out),
+    }
+}
+
+/// Writes every requested output. Errors and notes about the run go to
+/// stderr, findings to stdout or the files named.
+pub fn emit(outputs: &[Output], outcome: &Outcome, settings: &Settings) -> io::Result<()> {
+    for note in &settings.notes {
+        eprintln!("note: {note}");
+    }
+    human::write_errors(outcome, &mut io::stderr().lock())?;
+    for output in outputs {
+        match &output.file {
+            None => {
+                let stdout = io::stdout();
+                let mut out = io::BufWriter::new(stdout.lock());
+                render(output.format, outcome, settings, &mut out)?;
+                out.flush()?;
+            }
+            Some(path) => {
+                let mut buffer = Vec::new();
+                render(output.format, outcome, settings, &mut buffer)?;
+                write_atomically(path, &buffer)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes to a temporary file beside `path` and renames it into place, so a
+/// reader never sees a half-written report.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Prints to stdout for the subcommands that are not lint runs.
+pub fn print(text: &str) -> io::Result<()> {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
+/// Renders a miette diagnostic the way the human report does, for errors
+/// that stop a run.
+pub fn print_error(error: &dyn miette::Diagnostic) {
+    let mut text = String::new();
+    let handler = human::handler(human::colour_for(&io::stderr()));
+    if handler.render_report(&mut text, error).is_err() {
+        text = format!("error: {error}");
+    }
+    eprintln!("{text}");
+}

@@ -1,0 +1,238 @@
+//! SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde_sarif::sarif::{
+    ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
+    Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
+    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
+};
+
+use crate::document::Span;
+use crate::finding::{Finding, Severity};
+use crate::lint::{Outcome, Settings};
+use crate::policy::Rule;
+use crate::source::Origin;
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// The key of our fingerprint in `partialFingerprints`; bump the version if
+/// what it hashes ever changes.
+pub const FINGERPRINT_KEY: &str = "seaworthy/v1";
+
+fn level(severity: Severity) -> ResultLevel {
+    match severity {
+        Severity::Error => ResultLevel::Error,
+        Severity::Warning => ResultLevel::Warning,
+        Severity::Note => ResultLevel::Note,
+    }
+}
+
+/// GitHub ranks security alerts by this score (0–10, as a string).
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "8.0",
+        Severity::Warning => "5.5",
+        Severity::Note => "3.0",
+    }
+}
+
+fn docs_uri(rule: &str) -> String {
+    format!("{}/blob/main/docs/rules.md#{rule}", env!("CARGO_PKG_REPOSITORY"))
+}
+
+/// Upper camel case of a rule ID, which GitHub shows as the rule's name.
+fn rule_name(id: &str) -> String {
+    id.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn help_markdown(rule: &Rule) -> String {
+    let mut md = format!("# {}\n\n{}\n", rule.meta.title, rule.meta.description);
+    if !rule.meta.remediation.is_empty() {
+        md.push_str(&format!("\n## How to fix\n\n{}\n", rule.meta.remediation));
+    }
+    md
+}
+
+fn descriptor(rule: &Rule) -> ReportingDescriptor {
+    let mut tags = rule.meta.tags.clone();
+    let mut extra = BTreeMap::new();
+    if tags.iter().any(|t| t == "security") {
+        extra.insert(
+            "security-severity".to_string(),
+            serde_json::Value::from(security_severity(rule.meta.severity)),
+        );
+    }
+    tags.push("kubernetes".into());
+    let config = ReportingConfiguration::builder()
+        .level(serde_json::Value::from(level(rule.meta.severity).to_string()))
+        .build();
+    ReportingDescriptor::builder()
+        .id(rule.id.clone())
+        .name(rule_name(&rule.id))
+        .short_description(MultiformatMessageString::builder().text(rule.meta.title.clone()).build())
+        .full_description(
+            MultiformatMessageString::builder()
+                .text(if rule.meta.description.is_empty() {
+                    rule.meta.title.clone()
+                } else {
+                    rule.meta.description.clone()
+                })
+                .build(),
+        )
+        .help(
+            MultiformatMessageString::builder()
+                .text(if rule.meta.remediation.is_empty() {
+                    rule.meta.title.clone()
+                } else {
+                    rule.meta.remediation.clone()
+                })
+                .markdown(help_markdown(rule))
+                .build(),
+        )
+        .help_uri(docs_uri(&rule.id))
+        .default_configuration(config)
+        .properties(
+            PropertyBag::builder()
+                .tags(tags)
+                .additional_properties(extra)
+                .build(),
+        )
+        .build()
+}
+
+fn region(span: Span) -> Region {
+    Region::builder()
+        .start_line(i64::from(span.start.line))
+        .start_column(i64::from(span.start.column))
+        .end_line(i64::from(span.end.line))
+        .end_column(i64::from(span.end.column))
+        .build()
+}
+
+/// Percent-encodes what a relative URI reference cannot hold as is.
+fn uri_path(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for b in name.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
+}
+
+fn result(finding: &Finding, rule_index: Option<usize>, outcome: &Outcome) -> SarifResult {
+    let source = &outcome.sources[finding.location.source];
+    let artifact = match source.origin {
+        Origin::Stdin => ArtifactLocation::builder().uri("stdin").build(),
+        Origin::File(_) => ArtifactLocation::builder()
+            .uri(uri_path(&source.name))
+            .uri_base_id("%SRCROOT%")
+            .build(),
+    };
+    let physical = match finding.location.context {
+        Some(context) => PhysicalLocation::builder()
+            .artifact_location(artifact)
+            .region(region(finding.location.span))
+            .context_region(region(context))
+            .build(),
+        None => PhysicalLocation::builder()
+            .artifact_location(artifact)
+            .region(region(finding.location.span))
+            .build(),
+    };
+    let location = match &finding.object {
+        Some(object) => Location::builder()
+            .physical_location(physical)
+            .logical_locations(vec![LogicalLocation::builder()
+                .name(object.name.clone().unwrap_or_else(|| "<unnamed>".into()))
+                .fully_qualified_name(object.logical_name())
+                .kind("resource")
+                .build()])
+            .build(),
+        None => Location::builder().physical_location(physical).build(),
+    };
+    let mut fingerprints = BTreeMap::new();
+    fingerprints.insert(FINGERPRINT_KEY.to_string(), finding.fingerprint(&source.name));
+    let builder = SarifResult::builder()
+        .rule_id(finding.rule.clone())
+        .level(level(finding.severity))
+        .message(Message::builder().text(finding.message.clone()).build())
+        .locations(vec![location])
+        .partial_fingerprints(fingerprints);
+    match rule_index {
+        Some(i) => builder.rule_index(i as i64).build(),
+        None => builder.build(),
+    }
+}
+
+pub fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write) -> io::Result<()> {
+    let rules: Vec<ReportingDescriptor> = settings.rules.iter().map(descriptor).collect();
+    let results: Vec<SarifResult> = outcome
+        .findings
+        .iter()
+        .map(|f| {
+            let index = settings.rules.iter().position(|r| r.id == f.rule);
+            result(f, index, outcome)
+        })
+        .collect();
+    let notifications: Vec<Notification> = outcome
+        .errors
+        .iter()
+        .map(|e| {
+            Notification::builder()
+                .message(Message::builder().text(e.to_string()).build())
+                .level(serde_json::Value::from("error"))
+                .build()
+        })
+        .collect();
+    let invocation = Invocation::builder()
+        .execution_successful(outcome.errors.is_empty())
+        .tool_execution_notifications(notifications)
+        .build();
+    let driver = ToolComponent::builder()
+        .name("seaworthy")
+        .version(env!("CARGO_PKG_VERSION"))
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .information_uri(env!("CARGO_PKG_REPOSITORY"))
+        .rules(rules)
+        .build();
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(results)
+        .invocations(vec![invocation])
+        .column_kind(serde_json::Value::from("unicodeCodePoints"))
+        .build();
+    let sarif = Sarif::builder()
+        .schema(SCHEMA)
+        .version(serde_json::Value::from("2.1.0"))
+        .runs(vec![run])
+        .build();
+    serde_json::to_writer_pretty(&mut *out, &sarif).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(uri_path("deploy/my app/ü.yaml"), "deploy/my%20app/%C3%BC.yaml");
+    }
+
+    #[test]
+    fn rule_names_are_camel_case() {
+        assert_eq!(rule_name("missing-cpu-request"), "MissingCpuRequest");
+    }
+}
