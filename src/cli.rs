@@ -135,7 +135,9 @@ struct Usage(String);
 #[diagnostic(code(seaworthy::output))]
 struct OutputFailed(std::io::Error);
 
-fn boxed(e: impl miette::Diagnostic + Send + Sync + 'static) -> Box<dyn miette::Diagnostic + Send + Sync> {
+fn boxed(
+    e: impl miette::Diagnostic + Send + Sync + 'static,
+) -> Box<dyn miette::Diagnostic + Send + Sync> {
     Box::new(e)
 }
 
@@ -269,5 +271,9 @@ fn policy_test_command(dirs: &[PathBuf]) -> CommandResult {
     }
     text.push_str(&format!("rego: {passed} passed, {failed} failed\n"));
     report::print(&text).map_err(|e| boxed(OutputFailed(e)))?;
-    Ok(if failed > 0 || outcomes.is_empty() { 1 } else { 0 })
+    Ok(if failed > 0 || outcomes.is_empty() {
+        1
+    } else {
+        0
+    })
 }

@@ -42,21 +42,27 @@ pub struct ConfigSource {
     pub text: Arc<str>,
 }
 
+/// A mistake at a place in the config file.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(seaworthy::config))]
+pub struct Located {
+    pub message: String,
+    #[source_code]
+    pub src: NamedSource<Arc<str>>,
+    #[label("{label}")]
+    pub span: SourceSpan,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
+}
+
 /// A config file that cannot be used; the run stops with exit code 2.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum ConfigError {
-    #[error("{message}")]
-    #[diagnostic(code(seaworthy::config))]
-    Invalid {
-        message: String,
-        #[source_code]
-        src: NamedSource<Arc<str>>,
-        #[label("{label}")]
-        span: SourceSpan,
-        label: String,
-        #[help]
-        help: Option<String>,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Invalid(Box<Located>),
     #[error("{path}: {reason}")]
     #[diagnostic(code(seaworthy::config))]
     Unreadable { path: String, reason: String },
@@ -64,9 +70,14 @@ pub enum ConfigError {
 
 impl ConfigSource {
     /// An error pointing at `span` of this config file.
-    pub fn error(&self, span: Span, message: impl Into<String>, help: Option<String>) -> ConfigError {
+    pub fn error(
+        &self,
+        span: Span,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> ConfigError {
         let message = message.into();
-        ConfigError::Invalid {
+        ConfigError::Invalid(Box::new(Located {
             message: format!(
                 "{}:{}:{}: {message}",
                 self.name, span.start.line, span.start.column
@@ -75,7 +86,7 @@ impl ConfigSource {
             span: SourceSpan::from((span.start.offset, span.byte_len())),
             label: message,
             help,
-        }
+        }))
     }
 }
 
@@ -140,17 +151,33 @@ pub fn parse(source: ConfigSource) -> Result<Config, ConfigError> {
             "fail-on" => {
                 let text = value.as_str().unwrap_or_default();
                 config.fail_on = Some(FailOn::parse(text).ok_or_else(|| {
-                    expected(&source, value, "`fail-on` must be one of error, warning, note, never")
+                    expected(
+                        &source,
+                        value,
+                        "`fail-on` must be one of error, warning, note, never",
+                    )
                 })?);
             }
             "severity" => {
                 let Some(rules) = value.as_map() else {
-                    return Err(expected(&source, value, "`severity` maps rule IDs to error, warning or note"));
+                    return Err(expected(
+                        &source,
+                        value,
+                        "`severity` maps rule IDs to error, warning or note",
+                    ));
                 };
                 for rule in rules {
-                    let level = rule.value.as_str().and_then(Severity::parse).ok_or_else(|| {
-                        expected(&source, &rule.value, "a severity is one of error, warning, note")
-                    })?;
+                    let level = rule
+                        .value
+                        .as_str()
+                        .and_then(Severity::parse)
+                        .ok_or_else(|| {
+                            expected(
+                                &source,
+                                &rule.value,
+                                "a severity is one of error, warning, note",
+                            )
+                        })?;
                     config.severity.push((
                         Spanned {
                             value: rule.key.clone(),
@@ -162,7 +189,11 @@ pub fn parse(source: ConfigSource) -> Result<Config, ConfigError> {
             }
             "params" => {
                 let Some(rules) = value.as_map() else {
-                    return Err(expected(&source, value, "`params` maps rule IDs to their parameters"));
+                    return Err(expected(
+                        &source,
+                        value,
+                        "`params` maps rule IDs to their parameters",
+                    ));
                 };
                 for rule in rules {
                     config.params.push((
@@ -220,7 +251,11 @@ fn string_list(
     let mut out = Vec::new();
     for item in items {
         let Some(text) = item.as_str() else {
-            return Err(expected(source, item, &format!("`{key}` must list strings")));
+            return Err(expected(
+                source,
+                item,
+                &format!("`{key}` must list strings"),
+            ));
         };
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             out.push(Spanned {
@@ -285,9 +320,15 @@ mod tests {
     #[test]
     fn unknown_keys_are_located_with_a_suggestion() {
         let err = parse_text("select: [all]\nfail_on: error\n").unwrap_err();
-        let ConfigError::Invalid { message, help, span, .. } = err else {
+        let ConfigError::Invalid(located) = err else {
             panic!("expected a located error")
         };
+        let Located {
+            message,
+            help,
+            span,
+            ..
+        } = *located;
         assert!(message.starts_with(".seaworthy.yaml:2:1: unknown setting `fail_on`"));
         assert_eq!(help.as_deref(), Some("did you mean `fail-on`?"));
         assert_eq!(span.offset(), 14);
@@ -296,6 +337,8 @@ mod tests {
     #[test]
     fn wrong_types_are_located() {
         let err = parse_text("preview: maybe\n").unwrap_err();
-        assert!(err.to_string().contains(":1:10: `preview` must be true or false"));
+        assert!(err
+            .to_string()
+            .contains(":1:10: `preview` must be true or false"));
     }
 }

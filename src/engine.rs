@@ -67,12 +67,10 @@ impl Engine {
         if let Ok(obj) = data.as_object_mut() {
             obj.insert(regorus::Value::from("seaworthy"), seaworthy);
         }
-        inner
-            .add_data(data)
-            .map_err(|e| PolicyError::Unreadable {
-                path: "params".into(),
-                reason: e.to_string(),
-            })?;
+        inner.add_data(data).map_err(|e| PolicyError::Unreadable {
+            path: "params".into(),
+            reason: e.to_string(),
+        })?;
         let mut engine = Engine { inner };
         engine.check_rules(catalog)?;
         Ok(engine)
@@ -180,10 +178,9 @@ fn test_rule_names(text: &str) -> Vec<String> {
 
 fn short(v: &regorus::Value) -> String {
     let text = v.to_json_str().unwrap_or_else(|_| "a value".into());
-    if text.len() > 80 {
-        format!("{}…", &text[..text.floor_char_boundary(80)])
-    } else {
-        text
+    match text.char_indices().nth(80) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
     }
 }
 
@@ -211,7 +208,9 @@ fn parse_violation(v: &regorus::Value) -> Result<Violation, String> {
                         .as_u64()
                         .map(|i| PathSeg::Index(i as usize))
                         .map_err(|_| malformed("has a path index that is not a whole number")),
-                    _ => Err(malformed("has a path step that is neither a key nor an index")),
+                    _ => Err(malformed(
+                        "has a path step that is neither a key nor an index",
+                    )),
                 })
                 .collect::<Result<Vec<_>, _>>()?
         }

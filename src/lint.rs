@@ -62,26 +62,27 @@ impl Settings {
         dirs.extend_from_slice(extra_policy_dirs);
         let catalog = Catalog::load(&dirs)?;
 
-        let check_config = |ids: &[Spanned<String>], allow_all: bool| -> Result<(), SettingsError> {
-            for id in ids {
-                if (allow_all && id.value == "all") || catalog.rule(&id.value).is_some() {
-                    continue;
+        let check_config =
+            |ids: &[Spanned<String>], allow_all: bool| -> Result<(), SettingsError> {
+                for id in ids {
+                    if (allow_all && id.value == "all") || catalog.rule(&id.value).is_some() {
+                        continue;
+                    }
+                    let help = suggest(&id.value, catalog.ids())
+                        .map(|s| format!("did you mean `{s}`? (`seaworthy rules` lists them all)"))
+                        .or_else(|| Some("`seaworthy rules` lists every rule".to_string()));
+                    let message = format!("unknown rule `{}`", id.value);
+                    return Err(match &config.source {
+                        Some(src) => src.error(id.span, message, help).into(),
+                        None => SettingsError::UnknownRule {
+                            id: id.value.clone(),
+                            flag: "the config".into(),
+                            help: help.unwrap_or_default(),
+                        },
+                    });
                 }
-                let help = suggest(&id.value, catalog.ids())
-                    .map(|s| format!("did you mean `{s}`? (`seaworthy rules` lists them all)"))
-                    .or_else(|| Some("`seaworthy rules` lists every rule".to_string()));
-                let message = format!("unknown rule `{}`", id.value);
-                return Err(match &config.source {
-                    Some(src) => src.error(id.span, message, help).into(),
-                    None => SettingsError::UnknownRule {
-                        id: id.value.clone(),
-                        flag: "the config".into(),
-                        help: help.unwrap_or_default(),
-                    },
-                });
-            }
-            Ok(())
-        };
+                Ok(())
+            };
         if let Some(select) = &config.select {
             check_config(select, true)?;
         }
@@ -91,22 +92,23 @@ impl Settings {
         let param_ids: Vec<_> = config.params.iter().map(|(id, _)| id.clone()).collect();
         check_config(&param_ids, false)?;
 
-        let check_flag = |ids: &[String], flag: &str, allow_all: bool| -> Result<(), SettingsError> {
-            for id in ids {
-                if (allow_all && id == "all") || catalog.rule(id).is_some() {
-                    continue;
+        let check_flag =
+            |ids: &[String], flag: &str, allow_all: bool| -> Result<(), SettingsError> {
+                for id in ids {
+                    if (allow_all && id == "all") || catalog.rule(id).is_some() {
+                        continue;
+                    }
+                    let help = suggest(id, catalog.ids())
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .unwrap_or_else(|| "`seaworthy rules` lists every rule".to_string());
+                    return Err(SettingsError::UnknownRule {
+                        id: id.clone(),
+                        flag: flag.to_string(),
+                        help,
+                    });
                 }
-                let help = suggest(id, catalog.ids())
-                    .map(|s| format!("did you mean `{s}`?"))
-                    .unwrap_or_else(|| "`seaworthy rules` lists every rule".to_string());
-                return Err(SettingsError::UnknownRule {
-                    id: id.clone(),
-                    flag: flag.to_string(),
-                    help,
-                });
-            }
-            Ok(())
-        };
+                Ok(())
+            };
         if let Some(select) = &choices.select {
             check_flag(select, "--select", true)?;
         }
@@ -235,7 +237,11 @@ pub fn run(settings: &Settings, paths: &[PathBuf]) -> Result<Outcome, PolicyErro
             Err(e) => errors.push(e.into()),
         }
     }
-    let read: Vec<_> = inputs.files.par_iter().map(|p| source::read_file(p)).collect();
+    let read: Vec<_> = inputs
+        .files
+        .par_iter()
+        .map(|p| source::read_file(p))
+        .collect();
     for r in read {
         match r {
             Ok(s) => sources.push(s),

@@ -80,7 +80,8 @@ fn is_manifest_name(path: &Path) -> bool {
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_str().is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
+    name.to_str()
+        .is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
 }
 
 /// Expands the paths given (files, folders, `-` for stdin) into the files to
@@ -232,7 +233,10 @@ fn decode_utf8(bytes: &[u8]) -> Result<String, Unreadable> {
 }
 
 fn decode_utf16(bytes: &[u8], word: fn([u8; 2]) -> u16) -> Result<String, Unreadable> {
-    let units: Vec<u16> = bytes.chunks(2).map(|c| word([c[0], *c.get(1).unwrap_or(&0)])).collect();
+    let units: Vec<u16> = bytes
+        .chunks(2)
+        .map(|c| word([c[0], *c.get(1).unwrap_or(&0)]))
+        .collect();
     String::from_utf16(&units).map_err(|_| Unreadable {
         message: "invalid UTF-16".into(),
         pos: Pos {

@@ -197,27 +197,7 @@ fn identify(node: &Node) -> Identity {
 #[cfg(test)]
 mod tests {
     use super::*;
-    pub use yaml::YamlError;
-
-use crate::source::SourceFile;
-
-/// Parses text that holds one YAML document (a config file, a metadata
-/// block). `Ok(None)` for an empty document; the first problem otherwise.
-pub fn parse_yaml(text: &str) -> Result<Option<Node>, YamlError> {
-    let stream = yaml::parse_stream(text);
-    if let Some(err) = stream.errors.into_iter().next() {
-        return Err(err);
-    }
-    let mut docs = stream.docs.into_iter();
-    let root = docs.next().and_then(|d| d.root);
-    if let Some(extra) = docs.next() {
-        return Err(YamlError {
-            message: "expected one YAML document, found several".into(),
-            pos: extra.span.start,
-        });
-    }
-    Ok(root)
-}
+    use crate::source::SourceFile;
 
     fn load_text(text: &str) -> Loaded {
         load(0, &SourceFile::from_text("test.yaml", text))
@@ -252,7 +232,9 @@ pub fn parse_yaml(text: &str) -> Result<Option<Node>, YamlError> {
         let loaded = load_text("apiVersion: v1\nkind: [Pod]\n");
         assert_eq!(loaded.problems.len(), 1);
         assert_eq!(loaded.problems[0].span.start.line, 2);
-        assert!(loaded.problems[0].message.contains("kind must be a non-empty string"));
+        assert!(loaded.problems[0]
+            .message
+            .contains("kind must be a non-empty string"));
     }
 
     #[test]

@@ -60,7 +60,11 @@ pub fn parse_stream(text: &str) -> Stream {
     let mut stream = parse_strict(text);
     let mut eased = Easing::default();
     for _ in 0..MAX_LENIENT_PASSES {
-        let Some(err) = stream.errors.iter().find(|e| e.message.contains("invalid indentation")) else {
+        let Some(err) = stream
+            .errors
+            .iter()
+            .find(|e| e.message.contains("invalid indentation"))
+        else {
             break;
         };
         let current = eased.apply(text);
@@ -129,7 +133,11 @@ impl Easing {
                 self.restore_node(root);
             }
         }
-        for e in stream.errors.iter_mut().chain(stream.duplicate_keys.iter_mut()) {
+        for e in stream
+            .errors
+            .iter_mut()
+            .chain(stream.duplicate_keys.iter_mut())
+        {
             self.restore_pos(&mut e.pos);
         }
     }
@@ -142,7 +150,11 @@ fn lines_to_ease(text: &str, err: &YamlError) -> Vec<u32> {
         return vec![err.pos.line];
     }
     let start = err.pos.offset;
-    let Some(quote) = text[start..].chars().next().filter(|c| *c == '\'' || *c == '"') else {
+    let Some(quote) = text[start..]
+        .chars()
+        .next()
+        .filter(|c| *c == '\'' || *c == '"')
+    else {
         return vec![err.pos.line];
     };
     let mut chars = text[start + 1..].char_indices();
@@ -221,7 +233,10 @@ impl<'a> LineIndex<'a> {
     }
 
     fn pos_of_byte(&self, offset: usize) -> Pos {
-        let line = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
         let line_start = self.starts[line];
         let column = if self.ascii {
             offset - line_start
@@ -474,10 +489,7 @@ impl Builder<'_> {
 
     fn check_depth(&self, pos: Pos) -> Result<(), YamlError> {
         if self.stack.len() >= MAX_DEPTH {
-            return Err(self.error(
-                format!("nesting deeper than {MAX_DEPTH} levels"),
-                pos,
-            ));
+            return Err(self.error(format!("nesting deeper than {MAX_DEPTH} levels"), pos));
         }
         Ok(())
     }
@@ -752,13 +764,21 @@ mod tests {
     #[test]
     fn key_and_value_spans_are_exact() {
         let n = one("spec:\n  containers:\n    - name: web\n      image: nginx:1.25\n");
-        let path = [key("spec"), key("containers"), PathSeg::Index(0), key("image")];
+        let path = [
+            key("spec"),
+            key("containers"),
+            PathSeg::Index(0),
+            key("image"),
+        ];
         let r = n.resolve(&path);
         assert!(r.exact);
         let h = r.highlight();
         assert_eq!((h.start.line, h.start.column), (4, 7));
         assert_eq!((h.end.line, h.end.column), (4, 24));
-        assert_eq!(h.start.offset, "spec:\n  containers:\n    - name: web\n      ".len());
+        assert_eq!(
+            h.start.offset,
+            "spec:\n  containers:\n    - name: web\n      ".len()
+        );
     }
 
     #[test]
@@ -814,9 +834,17 @@ mod tests {
         let n = one("base: &b\n  cpu: 1\n  mem: 2\nx:\n  <<: *b\n  mem: 3\nz: *b\n");
         let x = n.get("x").unwrap();
         assert_eq!(x.get("cpu").unwrap().value, Value::Int(1));
-        assert_eq!(x.get("mem").unwrap().value, Value::Int(3), "explicit key wins");
+        assert_eq!(
+            x.get("mem").unwrap().value,
+            Value::Int(3),
+            "explicit key wins"
+        );
         assert_eq!(n.get("z").unwrap().get("mem").unwrap().value, Value::Int(2));
-        assert_eq!(n.get("z").unwrap().span.start.line, 7, "alias keeps its own place");
+        assert_eq!(
+            n.get("z").unwrap().span.start.line,
+            7,
+            "alias keeps its own place"
+        );
     }
 
     #[test]
@@ -824,7 +852,11 @@ mod tests {
         // To go-yaml, and so to the API server, `y` and `on` are booleans.
         let n = one("y: 1\non: 2\n'n': 3\n");
         assert!(n.get("true").is_some());
-        assert_eq!(n.as_map().unwrap().len(), 2, "`y` and `on` are the same key");
+        assert_eq!(
+            n.as_map().unwrap().len(),
+            2,
+            "`y` and `on` are the same key"
+        );
         assert!(n.get("n").is_some(), "a quoted key stays a string");
     }
 
@@ -835,7 +867,10 @@ mod tests {
         let root = s.docs[0].root.as_ref().unwrap();
         assert_eq!(root.get("a").unwrap().value, Value::Int(3));
         assert_eq!(s.duplicate_keys.len(), 1);
-        assert_eq!((s.duplicate_keys[0].pos.line, s.duplicate_keys[0].pos.column), (3, 1));
+        assert_eq!(
+            (s.duplicate_keys[0].pos.line, s.duplicate_keys[0].pos.column),
+            (3, 1)
+        );
     }
 
     #[test]
@@ -845,9 +880,15 @@ mod tests {
         assert!(s.errors.is_empty(), "{:?}", s.errors);
         let root = s.docs[0].root.as_ref().unwrap();
         let item = &root.get("items").unwrap().as_seq().unwrap()[0];
-        assert_eq!(item.get("message").unwrap().as_str(), Some("first line second line"));
+        assert_eq!(
+            item.get("message").unwrap().as_str(),
+            Some("first line second line")
+        );
         let after = item.entry("after").unwrap();
-        assert_eq!((after.key_span.start.line, after.key_span.start.column), (7, 5));
+        assert_eq!(
+            (after.key_span.start.line, after.key_span.start.column),
+            (7, 5)
+        );
         assert_eq!(after.key_span.start.offset, text.find("after").unwrap());
     }
 

@@ -103,7 +103,10 @@ pub fn markdown(catalog: &Catalog) -> String {
             out.push_str(&format!("\n{}\n", m.description.trim_end()));
         }
         if !m.remediation.is_empty() {
-            out.push_str(&format!("\n### How to fix\n\n{}\n", m.remediation.trim_end()));
+            out.push_str(&format!(
+                "\n### How to fix\n\n{}\n",
+                m.remediation.trim_end()
+            ));
         }
         if !m.params.is_empty() {
             out.push_str("\n### Parameters\n\n");

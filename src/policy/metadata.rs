@@ -129,7 +129,10 @@ pub fn parse(rego: &str) -> Result<Option<Metadata>, MetadataError> {
                     .iter()
                     .map(|e| match &e.value.value {
                         Value::String(s) => Ok((e.key.clone(), s.clone())),
-                        _ => Err(at(format!("`{key}.{}` must be a string", e.key), Some(&e.value))),
+                        _ => Err(at(
+                            format!("`{key}.{}` must be a string", e.key),
+                            Some(&e.value),
+                        )),
                     })
                     .collect(),
                 None => Err(at(format!("`{key}` must be a mapping"), Some(v))),

@@ -61,19 +61,25 @@ pub struct Catalog {
     pub modules: Vec<Module>,
 }
 
+/// A mistake at a place in a policy file.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(seaworthy::policy))]
+pub struct PolicyMistake {
+    pub message: String,
+    #[source_code]
+    pub src: NamedSource<Arc<str>>,
+    #[label("here")]
+    pub span: SourceSpan,
+}
+
 /// A policy file that cannot be used. The run stops: results without a
 /// policy the user asked for would be silently incomplete.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum PolicyError {
-    #[error("{message}")]
-    #[diagnostic(code(seaworthy::policy))]
-    Invalid {
-        message: String,
-        #[source_code]
-        src: NamedSource<Arc<str>>,
-        #[label("here")]
-        span: SourceSpan,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Invalid(Box<PolicyMistake>),
     #[error("{path}: {reason}")]
     #[diagnostic(code(seaworthy::policy))]
     Unreadable { path: String, reason: String },
@@ -83,11 +89,11 @@ impl PolicyError {
     /// An error at a 1-based line and column of a policy file.
     pub fn at(module: &Module, line: u32, column: u32, message: String) -> PolicyError {
         let offset = offset_of(&module.text, line, column);
-        PolicyError::Invalid {
+        PolicyError::Invalid(Box::new(PolicyMistake {
             message: format!("{}:{line}:{column}: {message}", module.name),
             src: NamedSource::new(module.name.clone(), module.text.clone()),
             span: SourceSpan::from((offset, 0)),
-        }
+        }))
     }
 }
 
@@ -195,11 +201,18 @@ impl Catalog {
                     m,
                     1,
                     1,
-                    format!("package `{}`: a rule name is lower-case letters, digits and `_`", m.package),
+                    format!(
+                        "package `{}`: a rule name is lower-case letters, digits and `_`",
+                        m.package
+                    ),
                 ));
             }
             if let Some(existing) = rules.iter().find(|r| r.id == id) {
-                let what = if existing.builtin { "a built-in rule" } else { "another policy" };
+                let what = if existing.builtin {
+                    "a built-in rule"
+                } else {
+                    "another policy"
+                };
                 return Err(PolicyError::at(
                     m,
                     1,

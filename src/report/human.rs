@@ -77,11 +77,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
         let span = self.finding.location.span;
-        let label = LabeledSpan::new(
-            Some(self.label.clone()),
-            span.start.offset,
-            span.byte_len(),
-        );
+        let label = LabeledSpan::new(Some(self.label.clone()), span.start.offset, span.byte_len());
         Some(Box::new(std::iter::once(label)))
     }
 }
@@ -170,7 +166,11 @@ fn write_summary(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         plural(objects, "object"),
     )?;
     let mut rows: Vec<_> = by_rule.into_iter().collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then(b.0 .1.cmp(&a.0 .1)).then(a.0 .0.cmp(b.0 .0)));
+    rows.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then(b.0 .1.cmp(&a.0 .1))
+            .then(a.0 .0.cmp(b.0 .0))
+    });
     let width = rows.iter().map(|((r, _), _)| r.len()).max().unwrap_or(0);
     for ((rule, severity), n) in rows {
         writeln!(out, "{n:>6}  {rule:<width$}  {severity}")?;

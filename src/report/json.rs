@@ -116,7 +116,11 @@ pub fn write(outcome: &Outcome, _settings: &Settings, out: &mut dyn Write) -> io
             by_severity,
             by_rule,
         },
-        findings: outcome.findings.iter().map(|f| finding(f, outcome)).collect(),
+        findings: outcome
+            .findings
+            .iter()
+            .map(|f| finding(f, outcome))
+            .collect(),
         errors: outcome.errors.iter().map(ToString::to_string).collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &report).map_err(io::Error::other)?;

@@ -39,7 +39,12 @@ pub struct Output {
 }
 
 /// Renders one format into a writer.
-pub fn render(format: Format, outcome: &Outcome, settings: &Settings, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(
+    format: Format,
+    outcome: &Outcome,
+    settings: &Settings,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Human => human::write(outcome, settings, out),
         Format::Sarif => sarif::write(outcome, settings, out),

@@ -38,7 +38,10 @@ fn security_severity(severity: Severity) -> &'static str {
 }
 
 fn docs_uri(rule: &str) -> String {
-    format!("{}/blob/main/docs/rules.md#{rule}", env!("CARGO_PKG_REPOSITORY"))
+    format!(
+        "{}/blob/main/docs/rules.md#{rule}",
+        env!("CARGO_PKG_REPOSITORY")
+    )
 }
 
 /// Upper camel case of a rule ID, which GitHub shows as the rule's name.
@@ -72,12 +75,18 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
     }
     tags.push("kubernetes".into());
     let config = ReportingConfiguration::builder()
-        .level(serde_json::Value::from(level(rule.meta.severity).to_string()))
+        .level(serde_json::Value::from(
+            level(rule.meta.severity).to_string(),
+        ))
         .build();
     ReportingDescriptor::builder()
         .id(rule.id.clone())
         .name(rule_name(&rule.id))
-        .short_description(MultiformatMessageString::builder().text(rule.meta.title.clone()).build())
+        .short_description(
+            MultiformatMessageString::builder()
+                .text(rule.meta.title.clone())
+                .build(),
+        )
         .full_description(
             MultiformatMessageString::builder()
                 .text(if rule.meta.description.is_empty() {
@@ -163,7 +172,10 @@ fn result(finding: &Finding, rule_index: Option<usize>, outcome: &Outcome) -> Sa
         None => Location::builder().physical_location(physical).build(),
     };
     let mut fingerprints = BTreeMap::new();
-    fingerprints.insert(FINGERPRINT_KEY.to_string(), finding.fingerprint(&source.name));
+    fingerprints.insert(
+        FINGERPRINT_KEY.to_string(),
+        finding.fingerprint(&source.name),
+    );
     let builder = SarifResult::builder()
         .rule_id(finding.rule.clone())
         .level(level(finding.severity))
@@ -228,7 +240,10 @@ mod tests {
 
     #[test]
     fn uris_are_percent_encoded() {
-        assert_eq!(uri_path("deploy/my app/ü.yaml"), "deploy/my%20app/%C3%BC.yaml");
+        assert_eq!(
+            uri_path("deploy/my app/ü.yaml"),
+            "deploy/my%20app/%C3%BC.yaml"
+        );
     }
 
     #[test]

@@ -1,0 +1,783 @@
+//! End-to-end tests: the real binary on bundled fixtures, and the catalog
+//! checked rule by rule through the library.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use seaworthy::config::Config;
+use seaworthy::document::Node;
+use seaworthy::engine::Engine;
+use seaworthy::lint::{self, Choices, Settings};
+use seaworthy::policy::{Catalog, PARSE_ERROR};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn seaworthy_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_seaworthy"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("the binary runs");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("stdin written");
+    }
+    child.wait_with_output().expect("the binary finishes")
+}
+
+fn seaworthy(args: &[&str]) -> Output {
+    seaworthy_in(&root(), args, None)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
+}
+
+/// `(rule, line, column)` of every finding of a JSON report.
+fn positions(report: &serde_json::Value) -> Vec<(String, u64, u64)> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["start"]["line"].as_u64().unwrap(),
+                f["start"]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------- catalog
+
+fn settings_for(rule: &str) -> Settings {
+    let choices = Choices {
+        select: Some(vec![rule.to_string()]),
+        preview: true,
+        ..Choices::default()
+    };
+    Settings::resolve(&Config::default(), &choices, &[]).expect("settings")
+}
+
+/// Every built-in rule has docs, Rego tests and pass/fail fixtures; its
+/// pass fixture gives no finding, every object of its fail fixture at least
+/// one, at the places recorded in its snapshot.
+#[test]
+fn every_rule_has_docs_tests_and_fixtures_that_hold() {
+    let catalog = Catalog::load(&[]).expect("built-in catalog");
+    let mut checked = 0;
+    for rule in catalog.rules.iter().filter(|r| r.query.is_some()) {
+        let stem = rule.stem();
+        assert!(
+            !rule.meta.description.is_empty(),
+            "{}: no description",
+            rule.id
+        );
+        assert!(
+            !rule.meta.remediation.is_empty(),
+            "{}: no remediation",
+            rule.id
+        );
+        let test_file = root().join(format!("policies/{stem}_test.rego"));
+        let test_text = std::fs::read_to_string(&test_file)
+            .unwrap_or_else(|_| panic!("{}: missing {}", rule.id, test_file.display()));
+        assert!(test_text.contains("\ntest_"), "{}: no test_ rules", rule.id);
+        let dir = root().join("fixtures/policies").join(&stem);
+        let settings = settings_for(&rule.id);
+
+        let pass = lint::run(&settings, &[dir.join("pass.yaml")]).expect("lint");
+        assert!(pass.errors.is_empty(), "{}: {:?}", rule.id, pass.errors);
+        assert!(pass.objects > 0, "{}: pass.yaml holds no object", rule.id);
+        let wrong: Vec<_> = pass.findings.iter().filter(|f| f.rule == rule.id).collect();
+        assert!(
+            wrong.is_empty(),
+            "{}: pass.yaml has findings: {wrong:#?}",
+            rule.id
+        );
+
+        let fail = lint::run(&settings, &[dir.join("fail.yaml")]).expect("lint");
+        assert!(fail.errors.is_empty(), "{}: {:?}", rule.id, fail.errors);
+        let found: Vec<_> = fail.findings.iter().filter(|f| f.rule == rule.id).collect();
+        assert!(!found.is_empty(), "{}: fail.yaml gives no finding", rule.id);
+        let mut flagged: Vec<String> = found
+            .iter()
+            .filter_map(|f| f.object.as_ref().map(|o| o.logical_name()))
+            .collect();
+        flagged.dedup();
+        assert_eq!(
+            flagged.len(),
+            fail.objects,
+            "{}: every object of fail.yaml must be flagged, got {flagged:?}",
+            rule.id
+        );
+        let listing: String = found
+            .iter()
+            .map(|f| {
+                let s = f.location.span;
+                format!(
+                    "{}:{}-{}:{} {} | {}\n",
+                    s.start.line,
+                    s.start.column,
+                    s.end.line,
+                    s.end.column,
+                    f.message,
+                    f.location
+                        .missing
+                        .as_deref()
+                        .map_or(String::new(), |m| format!("missing {m}"))
+                )
+            })
+            .collect();
+        insta::assert_snapshot!(format!("fail_{stem}"), listing);
+        checked += 1;
+    }
+    assert!(checked >= 9, "only {checked} rules checked");
+}
+
+#[test]
+fn every_fixture_folder_belongs_to_a_rule() {
+    let catalog = Catalog::load(&[]).expect("catalog");
+    for entry in std::fs::read_dir(root().join("fixtures/policies")).expect("fixtures") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            catalog.rule(&name.replace('_', "-")).is_some(),
+            "fixtures/policies/{name} has no rule"
+        );
+    }
+}
+
+#[test]
+fn the_rego_unit_tests_pass() {
+    let catalog = Catalog::load(&[]).expect("catalog");
+    let params = Node {
+        value: seaworthy::document::Value::Map(Vec::new()),
+        span: Default::default(),
+    };
+    let mut engine = Engine::new(&catalog, &params, true).expect("engine");
+    let outcomes = engine.run_tests(&catalog.modules);
+    assert!(outcomes.len() >= 50, "only {} Rego tests", outcomes.len());
+    let failed: Vec<_> = outcomes.iter().filter(|o| o.result != Ok(true)).collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+}
+
+#[test]
+fn policy_test_command_reports_and_fails_on_a_failing_test() {
+    let ok = seaworthy(&["policy", "test"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    assert!(stdout(&ok).contains(" passed, 0 failed"));
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("broken_test.rego"),
+        "package custom.broken_test\n\nimport rego.v1\n\ntest_two_is_three if {\n\t2 == 3\n}\n\ntest_one_is_one if {\n\t1 == 1\n}\n",
+    )
+    .unwrap();
+    let out = seaworthy(&["policy", "test", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("FAIL"), "{text}");
+    assert!(text.contains("test_two_is_three"), "{text}");
+    assert!(text.contains("1 passed, 1 failed"), "{text}");
+}
+
+// ---------------------------------------------------------------- inputs
+
+#[test]
+fn multi_document_list_and_json_inputs_are_located() {
+    let out = seaworthy(&[
+        "lint",
+        "--no-config",
+        "--format",
+        "json",
+        "--select",
+        "mutable-image-tag",
+        "fixtures/inputs/multi-doc.yaml",
+        "fixtures/inputs/list.yaml",
+        "fixtures/inputs/job.json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json(&out);
+    let files: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["object"]["name"].as_str().unwrap(),
+                f["start"]["line"].as_u64().unwrap(),
+                f["start"]["column"].as_u64().unwrap(),
+                f["end"]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("fixtures/inputs/multi-doc.yaml", "frontend", 15, 11, 54),
+            ("fixtures/inputs/multi-doc.yaml", "debug", 25, 7, 42),
+            ("fixtures/inputs/list.yaml", "db", 19, 15, 58),
+            ("fixtures/inputs/job.json", "migrate", 10, 26, 65),
+        ]
+    );
+    assert_eq!(
+        report["summary"]["objects"], 5,
+        "the values document is not an object"
+    );
+}
+
+#[test]
+fn crlf_bom_and_anchors_are_read() {
+    let out = seaworthy(&[
+        "lint",
+        "--no-config",
+        "--format",
+        "json",
+        "--select",
+        "mutable-image-tag,missing-memory-limit",
+        "fixtures/inputs/crlf.yaml",
+        "fixtures/inputs/bom.yaml",
+        "fixtures/inputs/anchors.yaml",
+    ]);
+    let report = json(&out);
+    let got = positions(&report);
+    let row = |r: &str, l, c| (r.to_string(), l, c);
+    assert_eq!(
+        got,
+        [
+            // Reports follow the order of the paths given.
+            row("missing-memory-limit", 7, 7),
+            row("mutable-image-tag", 8, 7),
+            // The BOM is not counted as a column.
+            row("missing-memory-limit", 7, 7),
+            row("mutable-image-tag", 8, 7),
+            // worker-a, and worker-b whose image comes through the merge key:
+            // a merged field is reported where it is written. The shared
+            // memory limit satisfies missing-memory-limit for both.
+            row("mutable-image-tag", 12, 11),
+            row("mutable-image-tag", 12, 11),
+        ]
+    );
+    let names: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect();
+    assert!(names[5].contains("worker-b"), "{names:?}");
+    let files: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(files[0], "fixtures/inputs/crlf.yaml");
+    assert_eq!(files[2], "fixtures/inputs/bom.yaml");
+}
+
+#[test]
+fn a_broken_file_does_not_hide_the_others() {
+    let out = seaworthy(&[
+        "lint",
+        "--no-config",
+        "--format",
+        "json",
+        "--select",
+        "parse-error,mutable-image-tag",
+        "fixtures/broken",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    let got: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["rule"].as_str().unwrap().to_string(),
+                f["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "fixtures/broken/good.yaml".to_string(),
+                "mutable-image-tag".to_string(),
+                8
+            ),
+            (
+                "fixtures/broken/unclosed.yaml".to_string(),
+                PARSE_ERROR.to_string(),
+                6
+            ),
+            // The document after the broken one in the same file is still linted.
+            (
+                "fixtures/broken/unclosed.yaml".to_string(),
+                "mutable-image-tag".to_string(),
+                15
+            ),
+        ]
+    );
+}
+
+#[test]
+fn stdin_is_read_with_dash() {
+    let manifest = std::fs::read_to_string(root().join("fixtures/inputs/crlf.yaml")).unwrap();
+    let out = seaworthy_in(
+        &root(),
+        &[
+            "lint",
+            "--no-config",
+            "--format",
+            "json",
+            "--select",
+            "mutable-image-tag",
+            "-",
+        ],
+        Some(&manifest),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    assert_eq!(report["findings"][0]["file"], "<stdin>");
+    assert_eq!(report["findings"][0]["start"]["line"], 8);
+}
+
+#[test]
+fn folders_skip_hidden_directories_and_other_extensions() {
+    let dir = tempfile::tempdir().unwrap();
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: x}]\n";
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    std::fs::create_dir_all(dir.path().join("app")).unwrap();
+    std::fs::write(dir.path().join(".git/config.yaml"), pod).unwrap();
+    std::fs::write(dir.path().join("app/pod.yml"), pod).unwrap();
+    std::fs::write(dir.path().join("app/notes.txt"), pod).unwrap();
+    std::fs::write(
+        dir.path().join("chart.yaml"),
+        "name: not-k8s\nversion: 1.0.0\n",
+    )
+    .unwrap();
+    let out = seaworthy_in(
+        dir.path(),
+        &[
+            "lint",
+            "--no-config",
+            "--format",
+            "json",
+            "--select",
+            "mutable-image-tag",
+            ".",
+        ],
+        None,
+    );
+    let report = json(&out);
+    assert_eq!(report["summary"]["files"], 2);
+    assert_eq!(report["summary"]["objects"], 1);
+    assert_eq!(report["findings"][0]["file"], "app/pod.yml");
+}
+
+// ---------------------------------------------------------------- exit codes
+
+#[test]
+fn exit_codes_follow_the_contract() {
+    let clean = seaworthy(&[
+        "lint",
+        "--no-config",
+        "fixtures/policies/missing_cpu_request/pass.yaml",
+        "--select",
+        "missing-cpu-request",
+    ]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    assert!(stdout(&clean).contains("No findings in 1 file (3 objects checked)."));
+
+    let findings = seaworthy(&[
+        "lint",
+        "--no-config",
+        "fixtures/policies/missing_cpu_request/fail.yaml",
+        "--select",
+        "missing-cpu-request",
+        "--fail-on",
+        "warning",
+    ]);
+    assert_eq!(findings.status.code(), Some(1));
+
+    // Warnings only: by default (`--fail-on error`) they do not fail the run.
+    let below = seaworthy(&[
+        "lint",
+        "--no-config",
+        "fixtures/policies/missing_cpu_request/fail.yaml",
+        "--select",
+        "missing-cpu-request",
+    ]);
+    assert_eq!(below.status.code(), Some(0));
+    let never = seaworthy(&["lint", "--no-config", "examples/shop", "--fail-on", "never"]);
+    assert_eq!(never.status.code(), Some(0));
+
+    let missing = seaworthy(&[
+        "lint",
+        "--no-config",
+        "no/such/path.yaml",
+        "fixtures/policies/missing_cpu_request/pass.yaml",
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("no/such/path.yaml: no such file or directory"),
+        "{}",
+        stderr(&missing)
+    );
+    assert!(
+        stdout(&missing).contains("1 file"),
+        "the other path is still linted"
+    );
+
+    let bad_flag = seaworthy(&["lint", "--fail-on", "sometimes"]);
+    assert_eq!(bad_flag.status.code(), Some(2));
+    let bad_rule = seaworthy(&[
+        "lint",
+        "--no-config",
+        "--select",
+        "missing-cpu-requests",
+        "examples",
+    ]);
+    assert_eq!(bad_rule.status.code(), Some(2));
+    assert!(
+        stderr(&bad_rule).contains("did you mean `missing-cpu-request`?"),
+        "{}",
+        stderr(&bad_rule)
+    );
+}
+
+// ---------------------------------------------------------------- config and policies
+
+#[test]
+fn config_selects_overrides_and_passes_params() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("policies")).unwrap();
+    std::fs::write(
+        dir.path().join("policies/required_team.rego"),
+        "# METADATA\n# title: Object has no team label\n# description: Every object names its team.\n# custom:\n#   severity: note\n#   remediation: Add a team label.\npackage seaworthy.policy.required_team\n\nimport rego.v1\n\nviolation contains {\"msg\": msg, \"path\": [\"metadata\", \"labels\", key]} if {\n\tkey := data.seaworthy.params.required_team.key\n\tnot input.metadata.labels[key]\n\tmsg := sprintf(\"no %s label\", [key])\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".seaworthy.yaml"),
+        "select: [required-team, mutable-image-tag]\nseverity:\n  mutable-image-tag: warning\nfail-on: warning\nparams:\n  required-team:\n    key: team\npolicies: [policies]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    app: p\nspec:\n  containers:\n    - name: a\n      image: nginx\n",
+    )
+    .unwrap();
+    let out = seaworthy_in(dir.path(), &["lint", "--format", "json", "pod.yaml"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json(&out);
+    let got: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+                f["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "required-team".into(),
+                "note".into(),
+                "no team label".into(),
+                5
+            ),
+            (
+                "mutable-image-tag".into(),
+                "warning".into(),
+                "container \"a\" image \"nginx\" has no tag (resolves to :latest)".into(),
+                10
+            ),
+        ]
+    );
+    // The flag overrides the config's threshold.
+    let lenient = seaworthy_in(
+        dir.path(),
+        &["lint", "--fail-on", "error", "pod.yaml"],
+        None,
+    );
+    assert_eq!(lenient.status.code(), Some(0));
+}
+
+#[test]
+fn config_mistakes_exit_2_pointing_into_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".seaworthy.yaml"),
+        "select: [all]\nignore:\n  - missing-cpu-limits\n",
+    )
+    .unwrap();
+    let out = seaworthy_in(dir.path(), &["lint", "."], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains(".seaworthy.yaml:3:5: unknown rule `missing-cpu-limits`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `missing-cpu-limit`?"), "{err}");
+    assert!(
+        err.contains("3 │   - missing-cpu-limits"),
+        "the line is shown: {err}"
+    );
+}
+
+#[test]
+fn a_policy_with_a_syntax_error_exits_2_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.rego"),
+        "# METADATA\n# title: Bad\n# custom:\n#   severity: error\npackage seaworthy.policy.bad\n\nimport rego.v1\n\nviolation contains {\"msg\": \"x\"} if {\n\tinput.kind ==\n}\n",
+    )
+    .unwrap();
+    let policy = dir.path().to_str().unwrap();
+    let out = seaworthy(&["lint", "--no-config", "--policy", policy, "examples/shop"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("bad.rego:11:1"), "{err}");
+    assert!(err.contains("11 │ }"), "the line is shown: {err}");
+}
+
+#[test]
+fn rules_and_explain_describe_the_catalog() {
+    let table = seaworthy(&["rules"]);
+    assert_eq!(table.status.code(), Some(0));
+    assert!(stdout(&table).contains("missing-cpu-limit        note      preview"));
+    let listing = seaworthy(&["rules", "--format", "json"]);
+    let rules = json(&listing);
+    assert!(rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["id"] == "runs-as-root" && r["severity"] == "error"));
+    let explain = seaworthy(&["explain", "runs-as-root"]);
+    assert!(stdout(&explain).contains("How to fix:"));
+    let unknown = seaworthy(&["explain", "runs-as-rot"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("did you mean `runs-as-root`?"));
+}
+
+// ---------------------------------------------------------------- reports
+
+#[test]
+fn human_report_snapshot() {
+    let out = seaworthy(&["lint", "--no-config", "examples/shop"]);
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!("human_shop", stdout(&out));
+}
+
+#[test]
+fn preview_rules_need_preview() {
+    let without = seaworthy(&[
+        "lint",
+        "--no-config",
+        "--format",
+        "json",
+        "--select",
+        "missing-cpu-limit",
+        "examples/shop",
+    ]);
+    assert_eq!(json(&without)["summary"]["findings"], 0);
+    assert!(stderr(&without).contains("rule `missing-cpu-limit` is in preview"));
+    let with = seaworthy(&[
+        "lint",
+        "--no-config",
+        "--format",
+        "json",
+        "--select",
+        "missing-cpu-limit",
+        "--preview",
+        "examples/shop",
+    ]);
+    assert!(json(&with)["summary"]["findings"].as_u64().unwrap() > 0);
+}
+
+fn sarif_schema() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(root().join("tests/data/sarif-schema-2.1.0.json")).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    jsonschema::validator_for(&schema).expect("the SARIF schema compiles")
+}
+
+#[test]
+fn sarif_is_valid_against_the_official_schema_and_precise() {
+    let out = seaworthy(&[
+        "lint",
+        "--no-config",
+        "--format",
+        "sarif",
+        "examples/shop",
+        "fixtures/broken",
+    ]);
+    let sarif = json(&out);
+    let validator = sarif_schema();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for result in run["results"].as_array().unwrap() {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        let loc = &result["locations"][0]["physicalLocation"];
+        assert!(
+            loc["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .starts_with("examples/")
+                || loc["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("fixtures/")
+        );
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
+        assert!(
+            result["partialFingerprints"]["seaworthy/v1"]
+                .as_str()
+                .unwrap()
+                .len()
+                == 16
+        );
+    }
+    // A parse error has no object, and no logical location.
+    assert!(run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["ruleId"] == PARSE_ERROR));
+    // The whole document, with its version stripped so a release needs no new snapshot.
+    let mut stable = sarif.clone();
+    stable["runs"][0]["tool"]["driver"]["version"] = "VERSION".into();
+    stable["runs"][0]["tool"]["driver"]["semanticVersion"] = "VERSION".into();
+    insta::assert_json_snapshot!("sarif_shop", stable);
+}
+
+#[test]
+fn sarif_fingerprints_survive_inserted_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = std::fs::read_to_string(root().join("examples/shop/worker.yaml")).unwrap();
+    std::fs::write(dir.path().join("w.yaml"), &manifest).unwrap();
+    let before = json(&seaworthy_in(
+        dir.path(),
+        &["lint", "--no-config", "--format", "sarif", "w.yaml"],
+        None,
+    ));
+    std::fs::write(
+        dir.path().join("w.yaml"),
+        format!("# a new comment\n# and another\n{manifest}"),
+    )
+    .unwrap();
+    let after = json(&seaworthy_in(
+        dir.path(),
+        &["lint", "--no-config", "--format", "sarif", "w.yaml"],
+        None,
+    ));
+    let prints = |s: &serde_json::Value| -> Vec<(String, u64)> {
+        s["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["partialFingerprints"]["seaworthy/v1"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                    r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                        .as_u64()
+                        .unwrap(),
+                )
+            })
+            .collect()
+    };
+    let (b, a) = (prints(&before), prints(&after));
+    assert_eq!(b.len(), a.len());
+    for ((fb, lb), (fa, la)) in b.iter().zip(&a) {
+        assert_eq!(fb, fa, "fingerprint changed");
+        assert_eq!(lb + 2, *la, "the lines did move");
+    }
+}
+
+#[test]
+fn several_formats_in_one_run_write_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let sarif_path = dir.path().join("out.sarif");
+    let json_path = dir.path().join("out.json");
+    let out = seaworthy(&[
+        "lint",
+        "--no-config",
+        "examples/shop",
+        "--format",
+        &format!("sarif={}", sarif_path.display()),
+        "--format",
+        &format!("json={}", json_path.display()),
+        "--format",
+        "human",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("Found 11 findings"));
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif_path).unwrap()).unwrap();
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 11);
+    assert_eq!(report["summary"]["findings"], 11);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn docs_rules_md_is_generated_from_the_metadata() {
+    let generated = stdout(&seaworthy(&["rules", "--format", "markdown"]));
+    let committed = std::fs::read_to_string(root().join("docs/rules.md")).unwrap_or_default();
+    assert!(
+        generated == committed,
+        "docs/rules.md is stale: run `cargo run -- rules --format markdown > docs/rules.md`"
+    );
+}
