@@ -24,6 +24,17 @@ pub struct Engine {
 pub struct Violation {
     pub msg: String,
     pub path: Vec<PathSeg>,
+    /// For inventory-scoped rules: the index of the object in `input.objects`.
+    pub object: Option<usize>,
+    /// Other places the finding involves (the other Ingress claiming a host).
+    pub related: Vec<RelatedPlace>,
+}
+
+/// A place in another object that a violation refers to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelatedPlace {
+    pub object: usize,
+    pub path: Vec<PathSeg>,
 }
 
 /// A rule that failed to evaluate. The run goes on, but its results are
@@ -54,6 +65,10 @@ impl Engine {
             limit: EVALUATION_LIMIT,
             check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
         });
+        add_builtins(&mut inner).map_err(|e| PolicyError::Unreadable {
+            path: "builtins".into(),
+            reason: e.to_string(),
+        })?;
         for m in catalog.modules.iter().filter(|m| with_tests || !m.is_test) {
             inner
                 .add_policy(m.name.clone(), m.text.to_string())
@@ -103,6 +118,16 @@ impl Engine {
     /// Sets the object every following evaluation sees as `input`.
     pub fn set_input(&mut self, object: &Node) {
         self.inner.set_input(to_value(object));
+    }
+
+    /// Sets `input.objects` to every object of the run, for inventory rules.
+    pub fn set_inventory<'a>(&mut self, objects: impl Iterator<Item = &'a Node>) {
+        let list = regorus::Value::from(objects.map(to_value).collect::<Vec<_>>());
+        let mut input = regorus::Value::new_object();
+        if let Ok(map) = input.as_object_mut() {
+            map.insert(key("objects"), list);
+        }
+        self.inner.set_input(input);
     }
 
     /// Evaluates one rule against the current input.
@@ -157,6 +182,45 @@ impl Engine {
     }
 }
 
+/// seaworthy's own builtins: pure functions, no I/O.
+///
+/// `seaworthy.group(pairs)` turns an array of `[key, value]` pairs into an
+/// object from each key to the array of its values, in order. Rego has no
+/// hash grouping, and cross-object rules written as nested loops are
+/// quadratic; grouping first keeps them linear.
+fn add_builtins(engine: &mut regorus::Engine) -> anyhow::Result<()> {
+    engine.add_extension(
+        "seaworthy.group".to_string(),
+        1,
+        Box::new(
+            |args: Vec<regorus::Value>| -> anyhow::Result<regorus::Value> {
+                let pairs: Vec<&regorus::Value> = match args.first() {
+                    Some(regorus::Value::Array(items)) => items.iter().collect(),
+                    Some(regorus::Value::Set(items)) => items.iter().collect(),
+                    _ => anyhow::bail!("seaworthy.group expects an array of [key, value] pairs"),
+                };
+                let mut groups: std::collections::BTreeMap<regorus::Value, Vec<regorus::Value>> =
+                    std::collections::BTreeMap::new();
+                for pair in pairs {
+                    match pair.as_array().map(|a| a.iter().collect::<Vec<_>>()) {
+                        Ok(kv) if kv.len() == 2 => {
+                            groups.entry(kv[0].clone()).or_default().push(kv[1].clone())
+                        }
+                        _ => anyhow::bail!("seaworthy.group expects [key, value] pairs"),
+                    }
+                }
+                let mut out = regorus::Value::new_object();
+                if let Ok(map) = out.as_object_mut() {
+                    for (k, v) in groups {
+                        map.insert(k, regorus::Value::from(v));
+                    }
+                }
+                Ok(out)
+            },
+        ),
+    )
+}
+
 /// The names of the `test_*` rules a test module defines, in order.
 fn test_rule_names(text: &str) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
@@ -184,38 +248,84 @@ fn short(v: &regorus::Value) -> String {
     }
 }
 
+fn key(name: &str) -> regorus::Value {
+    regorus::Value::from(name)
+}
+
+fn parse_path(
+    p: &regorus::Value,
+    malformed: &dyn Fn(&str) -> String,
+) -> Result<Vec<PathSeg>, String> {
+    let items = p
+        .as_array()
+        .map_err(|_| malformed("needs `path` as an array of keys and indexes"))?;
+    items
+        .iter()
+        .map(|seg| match seg {
+            regorus::Value::String(s) => Ok(PathSeg::Key(s.to_string())),
+            regorus::Value::Number(_) => seg
+                .as_u64()
+                .map(|i| PathSeg::Index(i as usize))
+                .map_err(|_| malformed("has a path index that is not a whole number")),
+            _ => Err(malformed(
+                "has a path step that is neither a key nor an index",
+            )),
+        })
+        .collect()
+}
+
+fn parse_index(v: &regorus::Value, malformed: &dyn Fn(&str) -> String) -> Result<usize, String> {
+    v.as_u64()
+        .map(|i| i as usize)
+        .map_err(|_| malformed("needs `object` as the index of an object in input.objects"))
+}
+
 fn parse_violation(v: &regorus::Value) -> Result<Violation, String> {
     let malformed = |why: &str| format!("a violation {why}: {}", short(v));
     let obj = v
         .as_object()
         .map_err(|_| malformed("must be an object with `msg` and `path`"))?;
     let msg = obj
-        .get(&regorus::Value::from("msg"))
+        .get(&key("msg"))
         .and_then(|m| m.as_string().ok())
         .ok_or_else(|| malformed("needs a string `msg`"))?
         .to_string();
-    let path = match obj.get(&regorus::Value::from("path")) {
+    let path = match obj.get(&key("path")) {
         None => Vec::new(),
-        Some(p) => {
-            let items = p
-                .as_array()
-                .map_err(|_| malformed("needs `path` as an array of keys and indexes"))?;
-            items
-                .iter()
-                .map(|seg| match seg {
-                    regorus::Value::String(s) => Ok(PathSeg::Key(s.to_string())),
-                    regorus::Value::Number(_) => seg
-                        .as_u64()
-                        .map(|i| PathSeg::Index(i as usize))
-                        .map_err(|_| malformed("has a path index that is not a whole number")),
-                    _ => Err(malformed(
-                        "has a path step that is neither a key nor an index",
-                    )),
-                })
-                .collect::<Result<Vec<_>, _>>()?
-        }
+        Some(p) => parse_path(p, &malformed)?,
     };
-    Ok(Violation { msg, path })
+    let object = obj
+        .get(&key("object"))
+        .map(|o| parse_index(o, &malformed))
+        .transpose()?;
+    let mut related = Vec::new();
+    if let Some(list) = obj.get(&key("related")) {
+        let items: Vec<&regorus::Value> = match list {
+            regorus::Value::Array(items) => items.iter().collect(),
+            regorus::Value::Set(items) => items.iter().collect(),
+            _ => return Err(malformed("needs `related` as a list of {object, path}")),
+        };
+        for item in items {
+            let place = item
+                .as_object()
+                .map_err(|_| malformed("needs `related` as a list of {object, path}"))?;
+            let object = place
+                .get(&key("object"))
+                .ok_or_else(|| malformed("has a related place without `object`"))
+                .and_then(|o| parse_index(o, &malformed))?;
+            let path = match place.get(&key("path")) {
+                None => Vec::new(),
+                Some(p) => parse_path(p, &malformed)?,
+            };
+            related.push(RelatedPlace { object, path });
+        }
+    }
+    Ok(Violation {
+        msg,
+        path,
+        object,
+        related,
+    })
 }
 
 /// Turns a regorus error into a diagnostic at the policy line it names.

@@ -75,6 +75,13 @@ pub struct Location {
     pub context: Option<Span>,
 }
 
+/// Another place a finding involves, such as the other claimant of a host.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Related {
+    pub message: String,
+    pub location: Location,
+}
+
 /// One violation of one rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
@@ -85,6 +92,7 @@ pub struct Finding {
     /// The path into the object the policy named (empty for parse errors).
     pub path: Vec<PathSeg>,
     pub location: Location,
+    pub related: Vec<Related>,
 }
 
 impl Finding {

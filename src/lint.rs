@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use crate::config::{suggest, Config, ConfigError, Spanned};
 use crate::document::{self, display_path, Document, Node, PathSeg, Value};
 use crate::engine::{Engine, EvalError};
-use crate::finding::{FailOn, Finding, Location, Severity};
+use crate::finding::{FailOn, Finding, Location, Related, Severity};
 use crate::policy::{Catalog, PolicyError, Rule, Scope, Status, PARSE_ERROR};
 use crate::source::{self, SourceError, SourceFile};
 
@@ -281,6 +281,7 @@ pub fn lint_sources(
                     missing: None,
                     context: None,
                 },
+                related: Vec::new(),
             }));
         }
         documents.extend(l.documents);
@@ -308,6 +309,26 @@ pub fn lint_sources(
             object: object.clone(),
             message: e.message,
         }));
+    }
+
+    let inventory_rules: Vec<&Rule> = settings
+        .rules
+        .iter()
+        .filter(|r| r.query.is_some() && r.meta.scope == Scope::Inventory)
+        .collect();
+    if !inventory_rules.is_empty() {
+        let mut engine = engine.clone();
+        engine.set_inventory(documents.iter().map(|d| &d.root));
+        for rule in inventory_rules {
+            match evaluate_inventory(&mut engine, rule, &documents) {
+                Ok(f) => findings.extend(f),
+                Err(e) => errors.push(RunError::Evaluation {
+                    rule: e.rule,
+                    object: "the inventory".into(),
+                    message: e.message,
+                }),
+            }
+        }
     }
 
     findings.sort_by(|a, b| {
@@ -356,11 +377,60 @@ fn evaluate_document(
                 object: Some(doc.object.clone()),
                 location: locate(doc, &v.path),
                 path: v.path,
+                related: Vec::new(),
             })),
             Err(e) => errors.push(e),
         }
     }
     (findings, errors)
+}
+
+/// Evaluates a rule that sees every object of the run at once.
+fn evaluate_inventory(
+    engine: &mut Engine,
+    rule: &Rule,
+    documents: &[Document],
+) -> Result<Vec<Finding>, EvalError> {
+    let fail = |message: String| EvalError {
+        rule: rule.id.clone(),
+        message,
+    };
+    let document = |index: Option<usize>| -> Result<&Document, EvalError> {
+        let index = index.ok_or_else(|| {
+            fail(
+                "an inventory violation needs `object`: the index of its object in input.objects"
+                    .into(),
+            )
+        })?;
+        documents.get(index).ok_or_else(|| {
+            fail(format!(
+                "a violation names object {index}, but the run has {}",
+                documents.len()
+            ))
+        })
+    };
+    let mut findings = Vec::new();
+    for v in engine.evaluate(rule)? {
+        let doc = document(v.object)?;
+        let mut related = Vec::new();
+        for place in &v.related {
+            let other = document(Some(place.object))?;
+            related.push(Related {
+                message: other.object.logical_name(),
+                location: locate(other, &place.path),
+            });
+        }
+        findings.push(Finding {
+            rule: rule.id.clone(),
+            severity: rule.meta.severity,
+            message: v.msg,
+            object: Some(doc.object.clone()),
+            location: locate(doc, &v.path),
+            path: v.path,
+            related,
+        });
+    }
+    Ok(findings)
 }
 
 /// Maps a policy's path to the text it names, or to the nearest parent that

@@ -73,18 +73,27 @@ fn positions(report: &serde_json::Value) -> Vec<(String, u64, u64)> {
 
 // ---------------------------------------------------------------- catalog
 
-fn settings_for(rule: &str) -> Settings {
+/// Settings that run one rule, with the parameters of the fixture folder's
+/// `config.yaml` (a `.seaworthy.yaml`) when it has one.
+fn settings_for(rule: &str, fixture_dir: &Path) -> Settings {
+    let config_path = fixture_dir.join("config.yaml");
+    let config = if config_path.exists() {
+        seaworthy::config::load(&config_path).expect("fixture config")
+    } else {
+        Config::default()
+    };
     let choices = Choices {
         select: Some(vec![rule.to_string()]),
         preview: true,
         ..Choices::default()
     };
-    Settings::resolve(&Config::default(), &choices, &[]).expect("settings")
+    Settings::resolve(&config, &choices, &[]).expect("settings")
 }
 
 /// Every built-in rule has docs, Rego tests and pass/fail fixtures; its
-/// pass fixture gives no finding, every object of its fail fixture at least
-/// one, at the places recorded in its snapshot.
+/// pass fixture gives no finding, and its fail fixture findings at the
+/// places recorded in its snapshot: for an object-scoped rule, at least one
+/// on every object.
 #[test]
 fn every_rule_has_docs_tests_and_fixtures_that_hold() {
     let catalog = Catalog::load(&[]).expect("built-in catalog");
@@ -106,7 +115,7 @@ fn every_rule_has_docs_tests_and_fixtures_that_hold() {
             .unwrap_or_else(|_| panic!("{}: missing {}", rule.id, test_file.display()));
         assert!(test_text.contains("\ntest_"), "{}: no test_ rules", rule.id);
         let dir = root().join("fixtures/policies").join(&stem);
-        let settings = settings_for(&rule.id);
+        let settings = settings_for(&rule.id, &dir);
 
         let pass = lint::run(&settings, &[dir.join("pass.yaml")]).expect("lint");
         assert!(pass.errors.is_empty(), "{}: {:?}", rule.id, pass.errors);
@@ -122,17 +131,19 @@ fn every_rule_has_docs_tests_and_fixtures_that_hold() {
         assert!(fail.errors.is_empty(), "{}: {:?}", rule.id, fail.errors);
         let found: Vec<_> = fail.findings.iter().filter(|f| f.rule == rule.id).collect();
         assert!(!found.is_empty(), "{}: fail.yaml gives no finding", rule.id);
-        let mut flagged: Vec<String> = found
-            .iter()
-            .filter_map(|f| f.object.as_ref().map(|o| o.logical_name()))
-            .collect();
-        flagged.dedup();
-        assert_eq!(
-            flagged.len(),
-            fail.objects,
-            "{}: every object of fail.yaml must be flagged, got {flagged:?}",
-            rule.id
-        );
+        if rule.meta.scope == seaworthy::policy::Scope::Object {
+            let mut flagged: Vec<String> = found
+                .iter()
+                .filter_map(|f| f.object.as_ref().map(|o| o.logical_name()))
+                .collect();
+            flagged.dedup();
+            assert_eq!(
+                flagged.len(),
+                fail.objects,
+                "{}: every object of fail.yaml must be flagged, got {flagged:?}",
+                rule.id
+            );
+        }
         let listing: String = found
             .iter()
             .map(|f| {
@@ -581,7 +592,13 @@ fn a_policy_with_a_syntax_error_exits_2_at_its_line() {
 fn rules_and_explain_describe_the_catalog() {
     let table = seaworthy(&["rules"]);
     assert_eq!(table.status.code(), Some(0));
-    assert!(stdout(&table).contains("missing-cpu-limit        note      preview"));
+    let table_text = stdout(&table);
+    let row = table_text
+        .lines()
+        .find(|l| l.starts_with("missing-cpu-limit "))
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>())
+        .expect("missing-cpu-limit is listed");
+    assert_eq!(row, ["missing-cpu-limit", "note", "preview"]);
     let listing = seaworthy(&["rules", "--format", "json"]);
     let rules = json(&listing);
     assert!(rules
@@ -756,13 +773,19 @@ fn several_formats_in_one_run_write_files() {
         "human",
     ]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("Found 11 findings"));
     let sarif: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif_path).unwrap()).unwrap();
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
-    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 11);
-    assert_eq!(report["summary"]["findings"], 11);
+    let count = report["summary"]["findings"].as_u64().unwrap();
+    assert!(count > 0);
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len() as u64, count, "SARIF and JSON agree");
+    let human = stdout(&out);
+    assert!(
+        human.contains(&format!("Found {count} findings")),
+        "{human}"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .filter_map(|e| e.ok())

@@ -95,6 +95,28 @@ fn short_help(settings: &Settings, rule: &str) -> Option<String> {
     (!paragraph.is_empty()).then(|| paragraph.join(" "))
 }
 
+/// The help line, with the other places a cross-object finding involves.
+fn help_text(settings: &Settings, finding: &Finding, outcome: &Outcome) -> Option<String> {
+    let mut help = short_help(settings, &finding.rule);
+    if !finding.related.is_empty() {
+        let places: Vec<String> = finding
+            .related
+            .iter()
+            .map(|r| {
+                let p = r.location.span.start;
+                let file = &outcome.sources[r.location.source].name;
+                format!("{} at {file}:{}:{}", r.message, p.line, p.column)
+            })
+            .collect();
+        let also = format!("see also: {}", places.join("; "));
+        help = Some(match help {
+            Some(h) => format!("{h}\n{also}"),
+            None => also,
+        });
+    }
+    help
+}
+
 fn label(finding: &Finding) -> String {
     match &finding.location.missing {
         Some(missing) if !missing.is_empty() => format!("`{missing}` is missing here"),
@@ -111,7 +133,7 @@ pub fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write) -> io:
         let diagnostic = FindingDiagnostic {
             finding,
             source: text.map(|t| NamedSource::new(&source.name, t.clone()).with_language("yaml")),
-            help: short_help(settings, &finding.rule),
+            help: help_text(settings, finding, outcome),
             label: label(finding),
         };
         let mut rendered = String::new();

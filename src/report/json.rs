@@ -73,6 +73,16 @@ struct JsonFinding<'a> {
     /// The part of `path` that is missing when the location is its parent.
     missing: Option<&'a str>,
     fingerprint: String,
+    /// Other places the finding involves, such as the other claimant of a host.
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    message: &'a str,
+    file: &'a str,
+    start: Point,
+    end: Point,
 }
 
 fn finding<'a>(f: &'a Finding, outcome: &'a Outcome) -> JsonFinding<'a> {
@@ -93,6 +103,16 @@ fn finding<'a>(f: &'a Finding, outcome: &'a Outcome) -> JsonFinding<'a> {
         end: f.location.span.end.into(),
         missing: f.location.missing.as_deref(),
         fingerprint: f.fingerprint(&source.name),
+        related: f
+            .related
+            .iter()
+            .map(|r| JsonRelated {
+                message: &r.message,
+                file: &outcome.sources[r.location.source].name,
+                start: r.location.span.start.into(),
+                end: r.location.span.end.into(),
+            })
+            .collect(),
     }
 }
 

@@ -13,7 +13,7 @@ use crate::document::Span;
 use crate::finding::{Finding, Severity};
 use crate::lint::{Outcome, Settings};
 use crate::policy::Rule;
-use crate::source::Origin;
+use crate::source::{Origin, SourceFile};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// The key of our fingerprint in `partialFingerprints`; bump the version if
@@ -140,15 +140,19 @@ fn uri_path(name: &str) -> String {
     out
 }
 
-fn result(finding: &Finding, rule_index: Option<usize>, outcome: &Outcome) -> SarifResult {
-    let source = &outcome.sources[finding.location.source];
-    let artifact = match source.origin {
+fn artifact_location(source: &SourceFile) -> ArtifactLocation {
+    match source.origin {
         Origin::Stdin => ArtifactLocation::builder().uri("stdin").build(),
         Origin::File(_) => ArtifactLocation::builder()
             .uri(uri_path(&source.name))
             .uri_base_id("%SRCROOT%")
             .build(),
-    };
+    }
+}
+
+fn result(finding: &Finding, rule_index: Option<usize>, outcome: &Outcome) -> SarifResult {
+    let source = &outcome.sources[finding.location.source];
+    let artifact = artifact_location(source);
     let physical = match finding.location.context {
         Some(context) => PhysicalLocation::builder()
             .artifact_location(artifact)
