@@ -123,3 +123,148 @@ image_tag(img) := tag if {
 	parts := split(last, ":")
 	tag := parts[count(parts) - 1]
 }
+
+# Kinds that run a number of identical pods set by spec.replicas.
+replicated_kinds := {"Deployment", "ReplicaSet", "StatefulSet", "ReplicationController", "DeploymentConfig"}
+
+# The number of replicas a replicated workload asks for: spec.replicas, or 1 when
+# it is unset or null (the API server's default). Undefined when spec.replicas
+# is not a number (an unrendered template, say).
+replicas := 1 if {
+	input.kind in replicated_kinds
+	object.get(input, ["spec", "replicas"], null) == null
+}
+
+replicas := n if {
+	input.kind in replicated_kinds
+	n := input.spec.replicas
+	is_number(n)
+}
+
+# `x` when it is an array, else an empty array: for iterating fields that may be
+# missing, null or malformed.
+as_array(x) := x if is_array(x)
+
+as_array(x) := [] if not is_array(x)
+
+# A DNS name compared the way DNS does: lower-cased, without a trailing dot.
+normalize_host(h) := trim_suffix(lower(trim_space(h)), ".")
+
+# Every rule host of an Ingress that names one (catch-all rules with an empty or
+# missing host are left out): the host as written, the host normalised with
+# normalize_host, the rule's index and the path of its `host` field.
+ingress_rule_hosts contains entry if {
+	input.kind == "Ingress"
+	some i, rule in as_array(object.get(input, ["spec", "rules"], []))
+	is_string(rule.host)
+	trim_space(rule.host) != ""
+	entry := {
+		"host": rule.host,
+		"name": normalize_host(rule.host),
+		"index": i,
+		"path": ["spec", "rules", i, "host"],
+	}
+}
+
+# Every host listed under spec.tls[].hosts of an Ingress, with the same fields as
+# ingress_rule_hosts (index is the spec.tls index).
+ingress_tls_hosts contains entry if {
+	input.kind == "Ingress"
+	some i, tls in as_array(object.get(input, ["spec", "tls"], []))
+	some j, host in as_array(object.get(tls, "hosts", []))
+	is_string(host)
+	trim_space(host) != ""
+	entry := {
+		"host": host,
+		"name": normalize_host(host),
+		"index": i,
+		"path": ["spec", "tls", i, "hosts", j],
+	}
+}
+
+# True when the normalised name `pattern` matches the normalised host `name`: the
+# same name, or a wildcard "*.example.com" and a name exactly one label below
+# example.com ("a.example.com", not "a.b.example.com" nor "example.com").
+host_covers(pattern, name) if pattern == name
+
+host_covers(pattern, name) if {
+	startswith(pattern, "*.")
+	not startswith(name, "*.")
+	suffix := substring(pattern, 1, -1)
+	endswith(name, suffix)
+	label := trim_suffix(name, suffix)
+	label != ""
+	not contains(label, ".")
+}
+
+# The path of `key` in the container's own securityContext, whether it is set
+# or not: `privileged`, `allowPrivilegeEscalation`, `readOnlyRootFilesystem`
+# and `capabilities` exist only there (the pod securityContext has no such
+# fields), so a finding about them points at the container.
+container_security_path(entry, key) := array.concat(entry.path, ["securityContext", key])
+
+# True when the pod-level securityContext carries `key`. For container-only
+# fields the API server drops or rejects it, so rules say it has no effect.
+pod_security_sets(key) if has_key(pod_security, key)
+
+# True when the pod declares it runs on Windows nodes (`spec.os.name`), where
+# Linux-only securityContext fields (privileged, allowPrivilegeEscalation,
+# readOnlyRootFilesystem, capabilities...) are forbidden by the API server.
+windows_pod if pod_spec.os.name == "windows"
+
+# True when a capability name is `name`, in any case and with or without the
+# `CAP_` prefix (`SYS_ADMIN`, `sys_admin`, `CAP_SYS_ADMIN`).
+capability_is(cap, name) if {
+	is_string(cap)
+	upper(trim_prefix(upper(trim_space(cap)), "CAP_")) == upper(name)
+}
+
+# The registry host of an image reference, as Docker resolves it: the first
+# path segment when it contains "." or ":" or is "localhost", otherwise
+# "docker.io" (`nginx`, `bitnami/redis`). `index.docker.io` is docker.io too.
+image_registry(img) := "docker.io" if not explicit_registry(img)
+
+image_registry(img) := "docker.io" if {
+	explicit_registry(img)
+	split(img, "/")[0] == "index.docker.io"
+}
+
+image_registry(img) := host if {
+	explicit_registry(img)
+	host := split(img, "/")[0]
+	host != "index.docker.io"
+}
+
+explicit_registry(img) if {
+	contains(img, "/")
+	host := split(img, "/")[0]
+	registry_host(host)
+}
+
+registry_host(host) if contains(host, ".")
+
+registry_host(host) if contains(host, ":")
+
+registry_host(host) if host == "localhost"
+
+# The fully qualified form of an image reference, with the registry and, on
+# Docker Hub, the `library/` namespace of official images spelled out:
+# `nginx:1.25` -> `docker.io/library/nginx:1.25`, `bitnami/redis` ->
+# `docker.io/bitnami/redis`, `index.docker.io/nginx` -> `docker.io/library/nginx`.
+# Other references come back unchanged.
+image_full_name(img) := img if {
+	explicit_registry(img)
+	image_registry(img) != "docker.io"
+}
+
+image_full_name(img) := docker_hub_name(img_path) if {
+	explicit_registry(img)
+	image_registry(img) == "docker.io"
+	img_path := substring(img, count(split(img, "/")[0]) + 1, -1)
+}
+
+image_full_name(img) := docker_hub_name(img) if not explicit_registry(img)
+
+docker_hub_name(repo) := concat("", ["docker.io/library/", repo]) if not contains(repo, "/")
+
+docker_hub_name(repo) := concat("", ["docker.io/", repo]) if contains(repo, "/")

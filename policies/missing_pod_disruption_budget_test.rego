@@ -1,0 +1,46 @@
+package seaworthy.policy.missing_pod_disruption_budget_test
+
+import data.seaworthy.policy.missing_pod_disruption_budget
+import rego.v1
+
+deployment(ns, replicas, labels) := {
+	"apiVersion": "apps/v1", "kind": "Deployment",
+	"metadata": {"name": "web", "namespace": ns},
+	"spec": {"replicas": replicas, "template": {"metadata": {"labels": labels}, "spec": {"containers": [{"name": "web"}]}}},
+}
+
+pdb(ns, selector) := {
+	"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+	"metadata": {"name": "web", "namespace": ns},
+	"spec": {"maxUnavailable": 1, "selector": selector},
+}
+
+test_uncovered_multi_replica_workload_fails if {
+	v := missing_pod_disruption_budget.violation with input as {"objects": [deployment("shop", 3, {"app": "web"})]}
+	v == {{"msg": "Deployment \"web\" has 3 replicas but no PodDisruptionBudget selects its pods", "path": ["spec", "replicas"], "object": 0}}
+}
+
+test_matching_budget_passes if {
+	objects := [deployment("shop", 3, {"app": "web", "tier": "front"}), pdb("shop", {"matchLabels": {"app": "web"}})]
+	count(missing_pod_disruption_budget.violation) == 0 with input as {"objects": objects}
+}
+
+test_budget_in_another_namespace_does_not_count if {
+	objects := [deployment("shop", 3, {"app": "web"}), pdb("other", {"matchLabels": {"app": "web"}})]
+	count(missing_pod_disruption_budget.violation) == 1 with input as {"objects": objects}
+}
+
+test_match_expressions_are_honoured if {
+	sel := {"matchExpressions": [{"key": "app", "operator": "In", "values": ["web", "api"]}, {"key": "canary", "operator": "DoesNotExist"}]}
+	objects := [deployment("shop", 2, {"app": "web"}), pdb("shop", sel)]
+	count(missing_pod_disruption_budget.violation) == 0 with input as {"objects": objects}
+	canary := [deployment("shop", 2, {"app": "web", "canary": "true"}), pdb("shop", sel)]
+	count(missing_pod_disruption_budget.violation) == 1 with input as {"objects": canary}
+}
+
+test_single_replica_is_left_to_its_own_rule if {
+	objects := [deployment("shop", 1, {"app": "web"})]
+	count(missing_pod_disruption_budget.violation) == 0 with input as {"objects": objects}
+	unset := [{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x"}, "spec": {"template": {"spec": {}}}}]
+	count(missing_pod_disruption_budget.violation) == 0 with input as {"objects": unset}
+}
