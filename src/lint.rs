@@ -370,15 +370,11 @@ fn evaluate_document(
     engine.set_input(&doc.root);
     for rule in applicable {
         match engine.evaluate(rule) {
-            Ok(violations) => findings.extend(violations.into_iter().map(|v| Finding {
-                rule: rule.id.clone(),
-                severity: rule.meta.severity,
-                message: v.msg,
-                object: Some(doc.object.clone()),
-                location: locate(doc, &v.path),
-                path: v.path,
-                related: Vec::new(),
-            })),
+            Ok(violations) => findings.extend(
+                violations
+                    .into_iter()
+                    .map(|v| finding(rule, doc, v.msg, v.path, Vec::new())),
+            ),
             Err(e) => errors.push(e),
         }
     }
@@ -420,17 +416,28 @@ fn evaluate_inventory(
                 location: locate(other, &place.path),
             });
         }
-        findings.push(Finding {
-            rule: rule.id.clone(),
-            severity: rule.meta.severity,
-            message: v.msg,
-            object: Some(doc.object.clone()),
-            location: locate(doc, &v.path),
-            path: v.path,
-            related,
-        });
+        findings.push(finding(rule, doc, v.msg, v.path, related));
     }
     Ok(findings)
+}
+
+/// A rule's finding on a document, located at `path`.
+fn finding(
+    rule: &Rule,
+    doc: &Document,
+    message: String,
+    path: Vec<PathSeg>,
+    related: Vec<Related>,
+) -> Finding {
+    Finding {
+        rule: rule.id.clone(),
+        severity: rule.meta.severity,
+        message,
+        object: Some(doc.object.clone()),
+        location: locate(doc, &path),
+        path,
+        related,
+    }
 }
 
 /// Maps a policy's path to the text it names, or to the nearest parent that
