@@ -292,21 +292,18 @@ pub fn lint_sources(
         .iter()
         .filter(|r| r.query.is_some() && r.meta.scope == Scope::Object)
         .collect();
-    let evaluated: Vec<(Vec<Finding>, Vec<EvalError>, String)> = documents
+    let evaluated: Vec<(Vec<Finding>, Vec<EvalError>)> = documents
         .par_iter()
         .map_init(
             || engine.clone(),
-            |engine, doc| {
-                let (f, e) = evaluate_document(engine, &object_rules, doc);
-                (f, e, doc.object.logical_name())
-            },
+            |engine, doc| evaluate_document(engine, &object_rules, doc),
         )
         .collect();
-    for (f, e, object) in evaluated {
+    for (doc, (f, e)) in documents.iter().zip(evaluated) {
         findings.extend(f);
         errors.extend(e.into_iter().map(|e| RunError::Evaluation {
             rule: e.rule,
-            object: object.clone(),
+            object: doc.object.logical_name(),
             message: e.message,
         }));
     }
