@@ -55,18 +55,25 @@ fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
 }
 
-/// `(rule, line, column)` of every finding of a JSON report.
-fn positions(report: &serde_json::Value) -> Vec<(String, u64, u64)> {
+/// Each finding of a JSON report as one row `a | b | c` of the fields named
+/// (dotted paths such as `start.line`).
+fn columns(report: &serde_json::Value, fields: &[&str]) -> Vec<String> {
     report["findings"]
         .as_array()
         .expect("findings")
         .iter()
         .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_string(),
-                f["start"]["line"].as_u64().unwrap(),
-                f["start"]["column"].as_u64().unwrap(),
-            )
+            let cells: Vec<String> = fields
+                .iter()
+                .map(|field| {
+                    let value = field.split('.').fold(f, |v, key| &v[key]);
+                    match value {
+                        serde_json::Value::String(text) => text.clone(),
+                        other => other.to_string(),
+                    }
+                })
+                .collect();
+            cells.join(" | ")
         })
         .collect()
 }
@@ -235,27 +242,22 @@ fn multi_document_list_and_json_inputs_are_located() {
     ]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let report = json(&out);
-    let files: Vec<_> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["file"].as_str().unwrap(),
-                f["object"]["name"].as_str().unwrap(),
-                f["start"]["line"].as_u64().unwrap(),
-                f["start"]["column"].as_u64().unwrap(),
-                f["end"]["column"].as_u64().unwrap(),
-            )
-        })
-        .collect();
     assert_eq!(
-        files,
+        columns(
+            &report,
+            &[
+                "file",
+                "object.name",
+                "start.line",
+                "start.column",
+                "end.column"
+            ]
+        ),
         [
-            ("fixtures/inputs/multi-doc.yaml", "frontend", 15, 11, 54),
-            ("fixtures/inputs/multi-doc.yaml", "debug", 25, 7, 42),
-            ("fixtures/inputs/list.yaml", "db", 19, 15, 58),
-            ("fixtures/inputs/job.json", "migrate", 10, 26, 65),
+            "fixtures/inputs/multi-doc.yaml | frontend | 15 | 11 | 54",
+            "fixtures/inputs/multi-doc.yaml | debug | 25 | 7 | 42",
+            "fixtures/inputs/list.yaml | db | 19 | 15 | 58",
+            "fixtures/inputs/job.json | migrate | 10 | 26 | 65",
         ]
     );
     assert_eq!(
@@ -278,37 +280,25 @@ fn crlf_bom_and_anchors_are_read() {
         "fixtures/inputs/anchors.yaml",
     ]);
     let report = json(&out);
-    let got = positions(&report);
-    let row = |r: &str, l, c| (r.to_string(), l, c);
     assert_eq!(
-        got,
+        columns(&report, &["rule", "start.line", "start.column"]),
         [
             // Reports follow the order of the paths given.
-            row("missing-memory-limit", 7, 7),
-            row("mutable-image-tag", 8, 7),
+            "missing-memory-limit | 7 | 7",
+            "mutable-image-tag | 8 | 7",
             // The BOM is not counted as a column.
-            row("missing-memory-limit", 7, 7),
-            row("mutable-image-tag", 8, 7),
+            "missing-memory-limit | 7 | 7",
+            "mutable-image-tag | 8 | 7",
             // worker-a, and worker-b whose image comes through the merge key:
             // a merged field is reported where it is written. The shared
             // memory limit satisfies missing-memory-limit for both.
-            row("mutable-image-tag", 12, 11),
-            row("mutable-image-tag", 12, 11),
+            "mutable-image-tag | 12 | 11",
+            "mutable-image-tag | 12 | 11",
         ]
     );
-    let names: Vec<_> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["message"].as_str().unwrap().to_string())
-        .collect();
+    let names = columns(&report, &["message"]);
     assert!(names[5].contains("worker-b"), "{names:?}");
-    let files: Vec<_> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["file"].as_str().unwrap().to_string())
-        .collect();
+    let files = columns(&report, &["file"]);
     assert_eq!(files[0], "fixtures/inputs/crlf.yaml");
     assert_eq!(files[2], "fixtures/inputs/bom.yaml");
 }
@@ -326,37 +316,13 @@ fn a_broken_file_does_not_hide_the_others() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     let report = json(&out);
-    let got: Vec<_> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["file"].as_str().unwrap().to_string(),
-                f["rule"].as_str().unwrap().to_string(),
-                f["start"]["line"].as_u64().unwrap(),
-            )
-        })
-        .collect();
     assert_eq!(
-        got,
+        columns(&report, &["file", "rule", "start.line"]),
         [
-            (
-                "fixtures/broken/good.yaml".to_string(),
-                "mutable-image-tag".to_string(),
-                8
-            ),
-            (
-                "fixtures/broken/unclosed.yaml".to_string(),
-                PARSE_ERROR.to_string(),
-                6
-            ),
+            "fixtures/broken/good.yaml | mutable-image-tag | 8".to_string(),
+            format!("fixtures/broken/unclosed.yaml | {PARSE_ERROR} | 6"),
             // The document after the broken one in the same file is still linted.
-            (
-                "fixtures/broken/unclosed.yaml".to_string(),
-                "mutable-image-tag".to_string(),
-                15
-            ),
+            "fixtures/broken/unclosed.yaml | mutable-image-tag | 15".to_string(),
         ]
     );
 }
@@ -511,34 +477,11 @@ fn config_selects_overrides_and_passes_params() {
     let out = seaworthy_in(dir.path(), &["lint", "--format", "json", "pod.yaml"], None);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let report = json(&out);
-    let got: Vec<_> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_string(),
-                f["severity"].as_str().unwrap().to_string(),
-                f["message"].as_str().unwrap().to_string(),
-                f["start"]["line"].as_u64().unwrap(),
-            )
-        })
-        .collect();
     assert_eq!(
-        got,
+        columns(&report, &["rule", "severity", "message", "start.line"]),
         [
-            (
-                "required-team".into(),
-                "note".into(),
-                "no team label".into(),
-                5
-            ),
-            (
-                "mutable-image-tag".into(),
-                "warning".into(),
-                "container \"a\" image \"nginx\" has no tag (resolves to :latest)".into(),
-                10
-            ),
+            "required-team | note | no team label | 5",
+            "mutable-image-tag | warning | container \"a\" image \"nginx\" has no tag (resolves to :latest) | 10",
         ]
     );
     // The flag overrides the config's threshold.
