@@ -30,11 +30,13 @@
 package seaworthy.policy.capabilities_not_dropped
 
 import data.seaworthy.lib.k8s
+import data.seaworthy.lib.k8s.containers
+import data.seaworthy.lib.k8s.windows_pod
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	not k8s.windows_pod
-	some entry in k8s.containers
+	not windows_pod
+	some entry in containers
 	not drops_all(entry.container)
 	msg := sprintf("%s %q does not drop all capabilities: %s", [entry.role, entry.name, reason(entry.container)])
 	path := array.concat(k8s.container_security_path(entry, "capabilities"), ["drop"])

@@ -31,6 +31,8 @@
 package seaworthy.policy.dangling_service
 
 import data.seaworthy.lib.inventory
+import data.seaworthy.lib.inventory.workloads
+import data.seaworthy.lib.inventory.workloads_by_label
 import rego.v1
 
 violation contains {"msg": msg, "path": ["spec", "selector"], "object": i} if {
@@ -52,7 +54,7 @@ pod_name_label := "statefulset.kubernetes.io/pod-name"
 selects_something(svc, selector) if {
 	not selector[pod_name_label]
 	first := sort(object.keys(selector))[0]
-	some w in inventory.workloads_by_label[[inventory.namespace(svc), first, selector[first]]]
+	some w in workloads_by_label[[inventory.namespace(svc), first, selector[first]]]
 	inventory.map_selector_matches(selector, w.labels)
 }
 
@@ -65,7 +67,7 @@ selects_something(svc, selector) if {
 }
 
 statefulsets := seaworthy.group([[[w.namespace, object.get(w.object, ["metadata", "name"], "")], w] |
-	some w in inventory.workloads
+	some w in workloads
 	w.object.kind == "StatefulSet"
 ])
 

@@ -29,7 +29,8 @@
 #     trivy: KSV009, KSV010, KSV008
 package seaworthy.policy.host_namespace
 
-import data.seaworthy.lib.k8s
+import data.seaworthy.lib.k8s.pod_spec
+import data.seaworthy.lib.k8s.pod_spec_path
 import rego.v1
 
 namespaces := {
@@ -40,7 +41,7 @@ namespaces := {
 
 violation contains {"msg": msg, "path": path} if {
 	some field, about in namespaces
-	k8s.pod_spec[field] == true
+	pod_spec[field] == true
 	msg := sprintf("pod shares the node's %s namespace (%s: true): %s", [about[0], field, about[1]])
-	path := array.concat(k8s.pod_spec_path, [field])
+	path := array.concat(pod_spec_path, [field])
 }

@@ -30,14 +30,16 @@
 package seaworthy.policy.host_path_volume
 
 import data.seaworthy.lib.k8s
+import data.seaworthy.lib.k8s.pod_spec
+import data.seaworthy.lib.k8s.pod_spec_path
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	some i, volume in object.get(k8s.pod_spec, "volumes", [])
+	some i, volume in object.get(pod_spec, "volumes", [])
 	host_path := volume.hostPath
 	host_path != null
 	msg := sprintf("volume %q mounts %s", [k8s.display_name(volume, i), what(host_path)])
-	path := array.concat(k8s.pod_spec_path, ["volumes", i, "hostPath"])
+	path := array.concat(pod_spec_path, ["volumes", i, "hostPath"])
 }
 
 what(host_path) := sprintf("the host path %q%s", [host_path.path, sensitivity(host_path.path)]) if {

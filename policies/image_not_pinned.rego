@@ -24,10 +24,11 @@
 package seaworthy.policy.image_not_pinned
 
 import data.seaworthy.lib.k8s
+import data.seaworthy.lib.k8s.containers
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	some entry in k8s.containers
+	some entry in containers
 	img := k8s.image(entry.container)
 	not k8s.image_pinned(img)
 	msg := sprintf("%s %q image %q is not pinned by a sha256 digest", [entry.role, entry.name, img])
@@ -35,7 +36,7 @@ violation contains {"msg": msg, "path": path} if {
 }
 
 violation contains {"msg": msg, "path": path} if {
-	some entry in k8s.containers
+	some entry in containers
 	not k8s.image(entry.container)
 	msg := sprintf("%s %q has no image", [entry.role, entry.name])
 	path := array.concat(entry.path, ["image"])

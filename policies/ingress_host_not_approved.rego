@@ -41,6 +41,8 @@
 package seaworthy.policy.ingress_host_not_approved
 
 import data.seaworthy.lib.k8s
+import data.seaworthy.lib.k8s.ingress_rule_hosts
+import data.seaworthy.lib.k8s.ingress_tls_hosts
 import rego.v1
 
 default params := {}
@@ -74,14 +76,14 @@ domains contains {"name": trim_prefix(k8s.normalize_host(d), "."), "apex": false
 
 violation contains {"msg": msg, "path": entry.path} if {
 	count(domains) > 0
-	some entry in k8s.ingress_rule_hosts
+	some entry in ingress_rule_hosts
 	not approved(entry.name)
 	msg := sprintf("host %q is not in an approved domain (%s)", [entry.host, concat(", ", configured)])
 }
 
 violation contains {"msg": msg, "path": entry.path} if {
 	count(domains) > 0
-	some entry in k8s.ingress_tls_hosts
+	some entry in ingress_tls_hosts
 	not approved(entry.name)
 	msg := sprintf("TLS host %q is not in an approved domain (%s)", [entry.host, concat(", ", configured)])
 }

@@ -25,17 +25,19 @@
 package seaworthy.policy.ingress_tls_missing
 
 import data.seaworthy.lib.k8s
+import data.seaworthy.lib.k8s.ingress_rule_hosts
+import data.seaworthy.lib.k8s.ingress_tls_hosts
 import rego.v1
 
 violation contains {"msg": msg, "path": entry.path} if {
-	some entry in k8s.ingress_rule_hosts
+	some entry in ingress_rule_hosts
 	entry.name != "*"
 	not covered(entry.name)
 	msg := message(entry.host)
 }
 
 covered(name) if {
-	some tls in k8s.ingress_tls_hosts
+	some tls in ingress_tls_hosts
 	k8s.host_covers(tls.name, name)
 }
 

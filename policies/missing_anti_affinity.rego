@@ -25,20 +25,23 @@
 package seaworthy.policy.missing_anti_affinity
 
 import data.seaworthy.lib.k8s
+import data.seaworthy.lib.k8s.pod_spec
+import data.seaworthy.lib.k8s.pod_spec_path
+import data.seaworthy.lib.k8s.replicas
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	n := k8s.replicas
+	n := replicas
 	n >= 2
 	not spreads
 	msg := sprintf("%s runs %v replicas with neither podAntiAffinity nor topologySpreadConstraints to spread them", [input.kind, n])
-	path := array.concat(k8s.pod_spec_path, ["affinity", "podAntiAffinity"])
+	path := array.concat(pod_spec_path, ["affinity", "podAntiAffinity"])
 }
 
-spreads if count(k8s.as_array(object.get(k8s.pod_spec, "topologySpreadConstraints", []))) > 0
+spreads if count(k8s.as_array(object.get(pod_spec, "topologySpreadConstraints", []))) > 0
 
 spreads if {
-	anti := object.get(k8s.pod_spec, ["affinity", "podAntiAffinity"], {})
+	anti := object.get(pod_spec, ["affinity", "podAntiAffinity"], {})
 	some field in ["requiredDuringSchedulingIgnoredDuringExecution", "preferredDuringSchedulingIgnoredDuringExecution"]
 	count(k8s.as_array(object.get(anti, field, []))) > 0
 }

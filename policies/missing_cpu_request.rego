@@ -23,10 +23,11 @@
 package seaworthy.policy.missing_cpu_request
 
 import data.seaworthy.lib.k8s
+import data.seaworthy.lib.k8s.containers
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	some entry in k8s.containers
+	some entry in containers
 	not k8s.has_resource(entry.container, "requests", "cpu")
 	not k8s.has_resource(entry.container, "limits", "cpu")
 	msg := sprintf("%s %q has no CPU request", [entry.role, entry.name])

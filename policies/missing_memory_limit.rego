@@ -22,10 +22,11 @@
 package seaworthy.policy.missing_memory_limit
 
 import data.seaworthy.lib.k8s
+import data.seaworthy.lib.k8s.containers
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	some entry in k8s.containers
+	some entry in containers
 	not k8s.has_resource(entry.container, "limits", "memory")
 	msg := sprintf("%s %q has no memory limit", [entry.role, entry.name])
 	path := array.concat(entry.path, ["resources", "limits", "memory"])

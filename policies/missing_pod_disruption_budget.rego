@@ -27,6 +27,7 @@
 package seaworthy.policy.missing_pod_disruption_budget
 
 import data.seaworthy.lib.inventory
+import data.seaworthy.lib.inventory.workloads
 import rego.v1
 
 scaled_kinds := {"Deployment", "StatefulSet", "ReplicaSet", "DeploymentConfig"}
@@ -43,7 +44,7 @@ covered(w) if {
 }
 
 violation contains {"msg": msg, "path": ["spec", "replicas"], "object": w.index} if {
-	some w in inventory.workloads
+	some w in workloads
 	w.object.kind in scaled_kinds
 	n := inventory.replicas(w.object)
 	n >= 2

@@ -24,12 +24,13 @@
 #     checkov: CKV_K8S_9
 package seaworthy.policy.missing_readiness_probe
 
-import data.seaworthy.lib.k8s
+import data.seaworthy.lib.k8s.app_containers
+import data.seaworthy.lib.k8s.long_running
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	k8s.long_running
-	some entry in k8s.app_containers
+	long_running
+	some entry in app_containers
 	not is_object(object.get(entry.container, "readinessProbe", null))
 	msg := sprintf("%s %q has no readiness probe", [entry.role, entry.name])
 	path := array.concat(entry.path, ["readinessProbe"])

@@ -23,12 +23,13 @@
 #     `failureThreshold: 60` for up to five minutes.
 package seaworthy.policy.missing_startup_probe
 
-import data.seaworthy.lib.k8s
+import data.seaworthy.lib.k8s.app_containers
+import data.seaworthy.lib.k8s.long_running
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	k8s.long_running
-	some entry in k8s.app_containers
+	long_running
+	some entry in app_containers
 	not is_object(object.get(entry.container, "startupProbe", null))
 	msg := sprintf("%s %q has no startup probe", [entry.role, entry.name])
 	path := array.concat(entry.path, ["startupProbe"])

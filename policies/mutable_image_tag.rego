@@ -24,10 +24,11 @@
 package seaworthy.policy.mutable_image_tag
 
 import data.seaworthy.lib.k8s
+import data.seaworthy.lib.k8s.containers
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	some entry in k8s.containers
+	some entry in containers
 	img := k8s.image(entry.container)
 	not k8s.image_digest(img)
 	k8s.image_tag(img) == "latest"
@@ -36,7 +37,7 @@ violation contains {"msg": msg, "path": path} if {
 }
 
 violation contains {"msg": msg, "path": path} if {
-	some entry in k8s.containers
+	some entry in containers
 	img := k8s.image(entry.container)
 	not k8s.image_digest(img)
 	not has_tag(img)

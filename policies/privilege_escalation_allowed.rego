@@ -30,11 +30,13 @@
 package seaworthy.policy.privilege_escalation_allowed
 
 import data.seaworthy.lib.k8s
+import data.seaworthy.lib.k8s.containers
+import data.seaworthy.lib.k8s.windows_pod
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	not k8s.windows_pod
-	some entry in k8s.containers
+	not windows_pod
+	some entry in containers
 	reason := escalation(entry.container)
 	msg := sprintf("%s %q %s%s", [entry.role, entry.name, reason, pod_note(entry.container)])
 	path := k8s.container_security_path(entry, "allowPrivilegeEscalation")

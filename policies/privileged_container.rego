@@ -30,10 +30,11 @@
 package seaworthy.policy.privileged_container
 
 import data.seaworthy.lib.k8s
+import data.seaworthy.lib.k8s.containers
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	some entry in k8s.containers
+	some entry in containers
 	entry.container.securityContext.privileged == true
 	msg := sprintf(
 		"%s %q runs privileged: it has every capability and all host devices, so a compromise of it is a compromise of the node",

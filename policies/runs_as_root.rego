@@ -27,11 +27,13 @@
 package seaworthy.policy.runs_as_root
 
 import data.seaworthy.lib.k8s
+import data.seaworthy.lib.k8s.containers
+import data.seaworthy.lib.k8s.pod_spec_path
 import rego.v1
 
 # Effective runAsUser 0: point at whichever runAsUser field sets it.
 violation contains {"msg": msg, "path": path} if {
-	some entry in k8s.containers
+	some entry in containers
 	root_uid(entry.container)
 	msg := root_uid_msg(entry)
 	path := run_as_user_path(entry)
@@ -39,7 +41,7 @@ violation contains {"msg": msg, "path": path} if {
 
 # No root UID, but nothing keeps the container from running as root either.
 violation contains {"msg": msg, "path": path} if {
-	some entry in k8s.containers
+	some entry in containers
 	not root_uid(entry.container)
 	not non_root(entry.container)
 	msg := unset_msg(entry)
@@ -62,7 +64,7 @@ run_as_user_path(entry) := array.concat(entry.path, ["securityContext", "runAsUs
 	sets_own_uid(entry.container)
 }
 
-run_as_user_path(entry) := array.concat(k8s.pod_spec_path, ["securityContext", "runAsUser"]) if {
+run_as_user_path(entry) := array.concat(pod_spec_path, ["securityContext", "runAsUser"]) if {
 	not sets_own_uid(entry.container)
 }
 

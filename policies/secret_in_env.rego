@@ -25,13 +25,13 @@
 #     checkov: CKV_K8S_35
 package seaworthy.policy.secret_in_env
 
-import data.seaworthy.lib.k8s
+import data.seaworthy.lib.k8s.containers
 import rego.v1
 
 advice := "mount the Secret as a volume instead (environment variables leak into logs, crash dumps and child processes)"
 
 violation contains {"msg": msg, "path": path} if {
-	some entry in k8s.containers
+	some entry in containers
 	some i, env in object.get(entry.container, "env", [])
 	ref := env.valueFrom.secretKeyRef
 	ref != null
@@ -43,7 +43,7 @@ violation contains {"msg": msg, "path": path} if {
 }
 
 violation contains {"msg": msg, "path": path} if {
-	some entry in k8s.containers
+	some entry in containers
 	some i, source in object.get(entry.container, "envFrom", [])
 	ref := source.secretRef
 	ref != null

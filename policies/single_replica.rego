@@ -24,11 +24,11 @@
 #     polaris: deploymentMissingReplicas
 package seaworthy.policy.single_replica
 
-import data.seaworthy.lib.k8s
+import data.seaworthy.lib.k8s.replicas
 import rego.v1
 
 violation contains {"msg": msg, "path": ["spec", "replicas"]} if {
-	k8s.replicas < 2
+	replicas < 2
 	msg := message(object.get(input, ["spec", "replicas"], null))
 }
 

@@ -51,6 +51,7 @@
 package seaworthy.policy.untrusted_registry
 
 import data.seaworthy.lib.k8s
+import data.seaworthy.lib.k8s.containers
 import rego.v1
 
 configured := data.seaworthy.params.untrusted_registry.registries
@@ -70,7 +71,7 @@ prefixes contains lower(trim_space(configured)) if {
 
 violation contains {"msg": msg, "path": path} if {
 	count(prefixes) > 0
-	some entry in k8s.containers
+	some entry in containers
 	img := trim_space(k8s.image(entry.container))
 	not trusted(img)
 	msg := sprintf(

@@ -30,11 +30,13 @@
 package seaworthy.policy.writable_root_filesystem
 
 import data.seaworthy.lib.k8s
+import data.seaworthy.lib.k8s.containers
+import data.seaworthy.lib.k8s.windows_pod
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	not k8s.windows_pod
-	some entry in k8s.containers
+	not windows_pod
+	some entry in containers
 	not read_only(entry.container)
 	msg := sprintf("%s %q has a writable root filesystem: %s%s", [entry.role, entry.name, reason(entry.container), pod_note(entry.container)])
 	path := k8s.container_security_path(entry, "readOnlyRootFilesystem")

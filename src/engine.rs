@@ -2,6 +2,7 @@
 //! unit tests. The only user of the regorus crate.
 
 use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::time::Duration;
 
 use regorus::utils::limits::ExecutionTimerConfig;
@@ -13,10 +14,47 @@ use crate::policy::{Catalog, Module, PolicyError, Rule};
 /// that loops must not hang a commit hook.
 const EVALUATION_LIMIT: Duration = Duration::from_secs(5);
 
+/// The most instructions the virtual machine runs for one object. The time
+/// limit is what stops a looping policy; this only has to stay out of its way.
+const INSTRUCTION_LIMIT: usize = 500_000_000;
+
+/// The generated module that gathers every object rule into one rule.
+const BATCH_MODULE: &str = "seaworthy-batch.rego";
+const BATCH_QUERY: &str = "data.seaworthy.batch.violations";
+
 /// A compiled set of policies. Cheap to clone: clone one per worker thread.
 #[derive(Clone)]
 pub struct Engine {
     inner: regorus::Engine,
+}
+
+/// Evaluates all object-scoped rules on one object at a time.
+///
+/// The rules are gathered into one generated rule, so the helpers they share
+/// (every container, the pod spec…) are computed once per object, and that
+/// rule is compiled to regorus's bytecode VM, several times faster than its
+/// tree-walking interpreter. The interpreter stays as the fallback: for
+/// policies the compiler does not support, and to name the rule behind an
+/// evaluation error.
+#[derive(Clone)]
+pub struct Batch {
+    engine: Engine,
+    queries: Vec<Option<String>>,
+    program: Option<Program>,
+}
+
+/// A policy compiled for the VM, shared by the workers.
+#[derive(Clone)]
+struct Program {
+    policy: regorus::CompiledPolicy,
+    code: Arc<regorus::rvm::Program>,
+    data: regorus::Value,
+}
+
+/// A [`Batch`] ready to run on one worker thread.
+pub struct BatchRunner {
+    batch: Batch,
+    vm: Option<regorus::rvm::RegoVM>,
 }
 
 /// What a policy reported for one object.
@@ -61,10 +99,7 @@ impl Engine {
         inner.set_rego_v0(false);
         // One malformed quantity must not abort the evaluation of a whole object.
         inner.set_strict_builtin_errors(false);
-        inner.set_execution_timer_config(ExecutionTimerConfig {
-            limit: EVALUATION_LIMIT,
-            check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
-        });
+        inner.set_execution_timer_config(timer());
         add_builtins(&mut inner).map_err(|e| PolicyError::Unreadable {
             path: "builtins".into(),
             reason: e.to_string(),
@@ -115,49 +150,60 @@ impl Engine {
         Ok(())
     }
 
-    /// Sets the object every following evaluation sees as `input`.
-    pub fn set_input(&mut self, object: &Node) {
-        self.inner.set_input(to_value(object));
-    }
-
-    /// Sets `input.objects` to every object of the run, for inventory rules.
-    pub fn set_inventory<'a>(&mut self, objects: impl Iterator<Item = &'a Node>) {
-        let list = regorus::Value::from(objects.map(to_value).collect::<Vec<_>>());
-        let mut input = regorus::Value::new_object();
-        if let Ok(map) = input.as_object_mut() {
-            map.insert(key("objects"), list);
-        }
-        self.inner.set_input(input);
-    }
-
-    /// Evaluates one rule against the current input.
-    pub fn evaluate(&mut self, rule: &Rule) -> Result<Vec<Violation>, EvalError> {
-        let Some(query) = &rule.query else {
-            return Ok(Vec::new());
-        };
-        let fail = |message: String| EvalError {
-            rule: rule.id.clone(),
-            message,
-        };
-        let value = self
-            .inner
-            .eval_rule(query.clone())
-            .map_err(|e| fail(e.to_string()))?;
-        let items: Vec<&regorus::Value> = match &value {
-            regorus::Value::Undefined | regorus::Value::Null => Vec::new(),
-            regorus::Value::Set(set) => set.iter().collect(),
-            regorus::Value::Array(items) => items.iter().collect(),
-            other => {
-                return Err(fail(format!(
-                    "`violation` must be a set of {{msg, path}} objects, not {}",
-                    short(other)
-                )))
+    /// Gathers `rules` (object-scoped) into one [`Batch`]. `None` in
+    /// `compile_note` means the fast path is on; otherwise it says why not.
+    pub fn batch(&self, rules: &[&Rule]) -> Result<(Batch, Option<String>), PolicyError> {
+        let mut text = String::from("package seaworthy.batch\n\nviolations := {\n");
+        for (i, rule) in rules.iter().enumerate() {
+            if let Some(query) = &rule.query {
+                text.push_str(&format!("  \"{i}\": {query},\n"));
             }
+        }
+        text.push_str("}\n");
+        let mut engine = self.clone();
+        engine
+            .inner
+            .add_policy(BATCH_MODULE.into(), text)
+            .map_err(|e| PolicyError::Unreadable {
+                path: BATCH_MODULE.into(),
+                reason: e.to_string(),
+            })?;
+        let (program, note) = match engine.compile_program() {
+            Ok(p) => (Some(p), None),
+            Err(e) => (
+                None,
+                Some(format!(
+                    "policies evaluated by the interpreter, which is slower: {}",
+                    e.lines().next().unwrap_or_default()
+                )),
+            ),
         };
-        items
-            .into_iter()
-            .map(|v| parse_violation(v).map_err(fail))
-            .collect()
+        let batch = Batch {
+            engine,
+            queries: rules.iter().map(|r| r.query.clone()).collect(),
+            program,
+        };
+        Ok((batch, note))
+    }
+
+    fn compile_program(&mut self) -> Result<Program, String> {
+        let entry: regorus::Rc<str> = BATCH_QUERY.into();
+        let policy = self
+            .inner
+            .compile_with_entrypoint(&entry)
+            .map_err(|e| e.to_string())?;
+        let code =
+            regorus::languages::rego::compiler::Compiler::compile_from_policy_with_host_await(
+                &policy,
+                &[BATCH_QUERY],
+                &[(GROUP, 1)],
+            )
+            .map_err(|e| e.to_string())?;
+        Ok(Program {
+            policy,
+            code,
+            data: self.inner.get_data(),
+        })
     }
 
     /// Runs every `test_*` rule of the test modules.
@@ -182,6 +228,149 @@ impl Engine {
     }
 }
 
+impl Batch {
+    /// Whether objects run on the VM rather than the interpreter.
+    pub fn compiled(&self) -> bool {
+        self.program.is_some()
+    }
+
+    /// A runner for one worker thread.
+    pub fn runner(&self) -> BatchRunner {
+        let vm = self.program.as_ref().and_then(|p| {
+            let mut vm = regorus::rvm::RegoVM::new_with_policy(p.policy.clone());
+            vm.load_program(p.code.clone());
+            vm.set_data(p.data.clone()).ok()?;
+            vm.set_max_instructions(INSTRUCTION_LIMIT);
+            vm.set_execution_timer_config(Some(timer()));
+            // Suspendable, so that `seaworthy.group` calls come back to us.
+            vm.set_execution_mode(regorus::rvm::vm::ExecutionMode::Suspendable);
+            Some(vm)
+        });
+        BatchRunner {
+            batch: self.clone(),
+            vm,
+        }
+    }
+}
+
+impl BatchRunner {
+    /// The violations of every rule of the batch on `input` (an object, or
+    /// the inventory `{"objects": [...]}`), in the order the rules were
+    /// given; an error says what failed in that rule.
+    pub fn evaluate(&mut self, input: regorus::Value) -> Vec<Result<Vec<Violation>, String>> {
+        if let Some(vm) = &mut self.vm {
+            vm.set_input(input.clone());
+            if let Ok(value) = run_vm(vm) {
+                if let Some(results) = self.split(&value) {
+                    return results;
+                }
+            }
+        }
+        self.interpret(input)
+    }
+
+    /// The interpreter's answer: the whole batch at once, or rule by rule
+    /// when that fails, so that an error names its rule.
+    fn interpret(&mut self, input: regorus::Value) -> Vec<Result<Vec<Violation>, String>> {
+        let engine = &mut self.batch.engine.inner;
+        engine.set_input(input);
+        if let Ok(value) = engine.eval_rule(BATCH_QUERY.into()) {
+            if let Some(results) = self.split(&value) {
+                return results;
+            }
+        }
+        let engine = &mut self.batch.engine.inner;
+        self.batch
+            .queries
+            .iter()
+            .map(|query| match query {
+                None => Ok(Vec::new()),
+                Some(q) => engine
+                    .eval_rule(q.clone())
+                    .map_err(|e| e.to_string())
+                    .and_then(|v| violations(&v)),
+            })
+            .collect()
+    }
+
+    /// Splits the batch rule's object into each rule's violations.
+    fn split(&self, value: &regorus::Value) -> Option<Vec<Result<Vec<Violation>, String>>> {
+        let map = value.as_object().ok()?;
+        Some(
+            (0..self.batch.queries.len())
+                .map(
+                    |i| match map.get(&regorus::Value::from(i.to_string().as_str())) {
+                        None => Ok(Vec::new()),
+                        Some(v) => violations(v),
+                    },
+                )
+                .collect(),
+        )
+    }
+
+    /// As [`BatchRunner::evaluate`], on the interpreter only: the reference
+    /// the VM's results are tested against.
+    #[cfg(test)]
+    fn evaluate_interpreted(
+        &mut self,
+        input: regorus::Value,
+    ) -> Vec<Result<Vec<Violation>, String>> {
+        self.interpret(input)
+    }
+}
+
+/// Runs the batch rule, answering the VM's `seaworthy.group` calls.
+fn run_vm(vm: &mut regorus::rvm::RegoVM) -> anyhow::Result<regorus::Value> {
+    use regorus::rvm::vm::SuspendReason;
+    let mut value = vm.execute_entry_point_by_name(BATCH_QUERY)?;
+    while let Some(reason) = vm.suspend_reason() {
+        let SuspendReason::HostAwait {
+            argument,
+            identifier,
+            ..
+        } = reason
+        else {
+            anyhow::bail!("the policy VM stopped unexpectedly: {reason:?}");
+        };
+        anyhow::ensure!(
+            identifier
+                .as_string()
+                .is_ok_and(|name| name.as_ref() == GROUP),
+            "the policy VM asked for an unknown function"
+        );
+        let pairs = argument
+            .as_array()
+            .ok()
+            .and_then(|args| args.first().cloned());
+        let grouped = group(pairs.as_ref())?;
+        value = vm.resume(Some(grouped))?;
+    }
+    Ok(value)
+}
+
+fn timer() -> ExecutionTimerConfig {
+    ExecutionTimerConfig {
+        limit: EVALUATION_LIMIT,
+        check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
+    }
+}
+
+/// The violations a rule's `violation` set holds.
+fn violations(value: &regorus::Value) -> Result<Vec<Violation>, String> {
+    let items: Vec<&regorus::Value> = match value {
+        regorus::Value::Undefined | regorus::Value::Null => Vec::new(),
+        regorus::Value::Set(set) => set.iter().collect(),
+        regorus::Value::Array(items) => items.iter().collect(),
+        other => {
+            return Err(format!(
+                "`violation` must be a set of {{msg, path}} objects, not {}",
+                short(other)
+            ))
+        }
+    };
+    items.into_iter().map(parse_violation).collect()
+}
+
 /// seaworthy's own builtins: pure functions, no I/O.
 ///
 /// `seaworthy.group(pairs)` turns an array of `[key, value]` pairs into an
@@ -190,35 +379,36 @@ impl Engine {
 /// quadratic; grouping first keeps them linear.
 fn add_builtins(engine: &mut regorus::Engine) -> anyhow::Result<()> {
     engine.add_extension(
-        "seaworthy.group".to_string(),
+        GROUP.to_string(),
         1,
-        Box::new(
-            |args: Vec<regorus::Value>| -> anyhow::Result<regorus::Value> {
-                let pairs: Vec<&regorus::Value> = match args.first() {
-                    Some(regorus::Value::Array(items)) => items.iter().collect(),
-                    Some(regorus::Value::Set(items)) => items.iter().collect(),
-                    _ => anyhow::bail!("seaworthy.group expects an array of [key, value] pairs"),
-                };
-                let mut groups: std::collections::BTreeMap<regorus::Value, Vec<regorus::Value>> =
-                    std::collections::BTreeMap::new();
-                for pair in pairs {
-                    match pair.as_array().map(|a| a.iter().collect::<Vec<_>>()) {
-                        Ok(kv) if kv.len() == 2 => {
-                            groups.entry(kv[0].clone()).or_default().push(kv[1].clone())
-                        }
-                        _ => anyhow::bail!("seaworthy.group expects [key, value] pairs"),
-                    }
-                }
-                let mut out = regorus::Value::new_object();
-                if let Ok(map) = out.as_object_mut() {
-                    for (k, v) in groups {
-                        map.insert(k, regorus::Value::from(v));
-                    }
-                }
-                Ok(out)
-            },
-        ),
+        Box::new(|args: Vec<regorus::Value>| group(args.first())),
     )
+}
+
+const GROUP: &str = "seaworthy.group";
+
+/// `seaworthy.group(pairs)`: see [`add_builtins`].
+fn group(pairs: Option<&regorus::Value>) -> anyhow::Result<regorus::Value> {
+    let pairs: Vec<&regorus::Value> = match pairs {
+        Some(regorus::Value::Array(items)) => items.iter().collect(),
+        Some(regorus::Value::Set(items)) => items.iter().collect(),
+        _ => anyhow::bail!("seaworthy.group expects an array of [key, value] pairs"),
+    };
+    let mut groups: std::collections::BTreeMap<regorus::Value, Vec<regorus::Value>> =
+        std::collections::BTreeMap::new();
+    for pair in pairs {
+        match pair.as_array().map(|a| a.iter().collect::<Vec<_>>()) {
+            Ok(kv) if kv.len() == 2 => groups.entry(kv[0].clone()).or_default().push(kv[1].clone()),
+            _ => anyhow::bail!("seaworthy.group expects [key, value] pairs"),
+        }
+    }
+    let mut out = regorus::Value::new_object();
+    if let Ok(map) = out.as_object_mut() {
+        for (k, v) in groups {
+            map.insert(k, regorus::Value::from(v));
+        }
+    }
+    Ok(out)
 }
 
 /// The names of the `test_*` rules a test module defines, in order.
@@ -378,5 +568,89 @@ pub fn to_value(node: &Node) -> regorus::Value {
             }
             obj
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document;
+    use crate::policy::Scope;
+    use crate::source;
+
+    /// Every document of every policy fixture and bundled example.
+    fn fixture_objects() -> Vec<Node> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let found = source::discover(&[root.join("fixtures"), root.join("examples")]);
+        let mut objects = Vec::new();
+        for (i, path) in found.files.iter().enumerate() {
+            if let Ok(file) = source::read_file(path) {
+                objects.extend(
+                    document::load(i, &file)
+                        .documents
+                        .into_iter()
+                        .map(|d| d.root),
+                );
+            }
+        }
+        objects
+    }
+
+    fn batch_for(scope: Scope) -> (Batch, usize) {
+        let catalog = Catalog::load(&[]).expect("built-in policies compile");
+        let params = Node {
+            value: YamlValue::Map(Vec::new()),
+            span: Default::default(),
+        };
+        let engine = Engine::new(&catalog, &params, false).expect("engine");
+        let rules: Vec<&Rule> = catalog
+            .rules
+            .iter()
+            .filter(|r| r.query.is_some() && r.meta.scope == scope)
+            .collect();
+        let (batch, note) = engine.batch(&rules).expect("batch");
+        assert_eq!(note, None, "the built-in policies must compile for the VM");
+        assert!(batch.compiled());
+        (batch, rules.len())
+    }
+
+    /// The VM is what lint runs; the interpreter is what `policy test` runs.
+    /// They must agree on every object the fixtures hold.
+    #[test]
+    fn vm_and_interpreter_agree_on_every_fixture_object() {
+        let objects = fixture_objects();
+        assert!(
+            objects.len() > 100,
+            "only {} fixture objects",
+            objects.len()
+        );
+        let (batch, rules) = batch_for(Scope::Object);
+        let mut runner = batch.runner();
+        let mut violations = 0;
+        for object in &objects {
+            let value = to_value(object);
+            let fast = runner.evaluate(value.clone());
+            let reference = runner.evaluate_interpreted(value);
+            assert_eq!(fast.len(), rules);
+            assert_eq!(fast, reference, "on {object:?}");
+            violations += fast.iter().flatten().map(Vec::len).sum::<usize>();
+        }
+        assert!(
+            violations > 100,
+            "only {violations} violations: the batch is not running"
+        );
+    }
+
+    #[test]
+    fn vm_and_interpreter_agree_on_the_inventory_rules() {
+        let objects = fixture_objects();
+        let (batch, _) = batch_for(Scope::Inventory);
+        let mut runner = batch.runner();
+        let input = crate::lint::inventory(objects.iter().map(to_value).collect());
+        let fast = runner.evaluate(input.clone());
+        let reference = runner.evaluate_interpreted(input);
+        assert_eq!(fast, reference);
+        let found: usize = fast.iter().flatten().map(Vec::len).sum();
+        assert!(found > 5, "only {found} inventory violations");
     }
 }

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use crate::config::{suggest, Config, ConfigError, Spanned};
 use crate::document::{self, display_path, Document, Node, PathSeg, Value};
-use crate::engine::{Engine, EvalError};
+use crate::engine::{to_value, BatchRunner, Engine, EvalError, Violation};
 use crate::finding::{FailOn, Finding, Location, Related, Severity};
 use crate::policy::{Catalog, PolicyError, Rule, Scope, Status, PARSE_ERROR};
 use crate::source::{self, SourceError, SourceFile};
@@ -196,6 +196,8 @@ pub struct Outcome {
     /// Failures that make the results incomplete (exit code 2).
     pub errors: Vec<RunError>,
     pub objects: usize,
+    /// Things the user should know about how the run went.
+    pub notes: Vec<String>,
 }
 
 /// A failure during the run that did not stop it.
@@ -292,15 +294,26 @@ pub fn lint_sources(
         .iter()
         .filter(|r| r.query.is_some() && r.meta.scope == Scope::Object)
         .collect();
-    let evaluated: Vec<(Vec<Finding>, Vec<EvalError>)> = documents
+    let inventory_rules: Vec<&Rule> = settings
+        .rules
+        .iter()
+        .filter(|r| r.query.is_some() && r.meta.scope == Scope::Inventory)
+        .collect();
+    let keep_values = !inventory_rules.is_empty();
+
+    let (batch, note) = engine.batch(&object_rules)?;
+    let mut notes: Vec<String> = note.into_iter().collect();
+    let evaluated: Vec<Evaluated> = documents
         .par_iter()
         .map_init(
-            || engine.clone(),
-            |engine, doc| evaluate_document(engine, &object_rules, doc),
+            || batch.runner(),
+            |runner, doc| evaluate_document(runner, &object_rules, doc, keep_values),
         )
         .collect();
-    for (doc, (f, e)) in documents.iter().zip(evaluated) {
+    let mut values = Vec::with_capacity(if keep_values { documents.len() } else { 0 });
+    for (doc, (f, e, value)) in documents.iter().zip(evaluated) {
         findings.extend(f);
+        values.extend(value);
         errors.extend(e.into_iter().map(|e| RunError::Evaluation {
             rule: e.rule,
             object: doc.object.logical_name(),
@@ -308,16 +321,18 @@ pub fn lint_sources(
         }));
     }
 
-    let inventory_rules: Vec<&Rule> = settings
-        .rules
-        .iter()
-        .filter(|r| r.query.is_some() && r.meta.scope == Scope::Inventory)
-        .collect();
-    if !inventory_rules.is_empty() {
-        let mut engine = engine.clone();
-        engine.set_inventory(documents.iter().map(|d| &d.root));
-        for rule in inventory_rules {
-            match evaluate_inventory(&mut engine, rule, &documents) {
+    if keep_values {
+        let (batch, note) = engine.batch(&inventory_rules)?;
+        notes.extend(note);
+        let results = batch.runner().evaluate(inventory(values));
+        for (rule, result) in inventory_rules.into_iter().zip(results) {
+            let outcome = result
+                .map_err(|message| EvalError {
+                    rule: rule.id.clone(),
+                    message,
+                })
+                .and_then(|violations| inventory_findings(rule, violations, &documents));
+            match outcome {
                 Ok(f) => findings.extend(f),
                 Err(e) => errors.push(RunError::Evaluation {
                     rule: e.rule,
@@ -347,41 +362,68 @@ pub fn lint_sources(
         sources,
         findings,
         errors,
+        notes,
     })
 }
 
+/// A document's findings and errors, and its Rego value when the inventory
+/// rules need it.
+type Evaluated = (Vec<Finding>, Vec<EvalError>, Option<regorus::Value>);
+
 fn evaluate_document(
-    engine: &mut Engine,
+    runner: &mut BatchRunner,
     rules: &[&Rule],
     doc: &Document,
-) -> (Vec<Finding>, Vec<EvalError>) {
+    keep_value: bool,
+) -> Evaluated {
     let mut findings = Vec::new();
     let mut errors = Vec::new();
-    let applicable: Vec<&&Rule> = rules
-        .iter()
-        .filter(|r| r.applies_to(&doc.object.kind))
-        .collect();
-    if applicable.is_empty() {
-        return (findings, errors);
+    let applies = rules.iter().any(|r| r.applies_to(&doc.object.kind));
+    if !applies && !keep_value {
+        return (findings, errors, None);
     }
-    engine.set_input(&doc.root);
-    for rule in applicable {
-        match engine.evaluate(rule) {
+    let value = to_value(&doc.root);
+    if !applies {
+        return (findings, errors, Some(value));
+    }
+    let results = runner.evaluate(value.clone());
+    for (rule, result) in rules.iter().zip(results) {
+        // A rule only reports on the kinds its metadata names.
+        if !rule.applies_to(&doc.object.kind) {
+            continue;
+        }
+        match result {
             Ok(violations) => findings.extend(
                 violations
                     .into_iter()
                     .map(|v| finding(rule, doc, v.msg, v.path, Vec::new())),
             ),
-            Err(e) => errors.push(e),
+            Err(message) => errors.push(EvalError {
+                rule: rule.id.clone(),
+                message,
+            }),
         }
     }
-    (findings, errors)
+    (findings, errors, keep_value.then_some(value))
 }
 
-/// Evaluates a rule that sees every object of the run at once.
-fn evaluate_inventory(
-    engine: &mut Engine,
+/// The input of inventory rules: `{"objects": [...]}`.
+pub(crate) fn inventory(values: Vec<regorus::Value>) -> regorus::Value {
+    let mut input = regorus::Value::new_object();
+    if let Ok(map) = input.as_object_mut() {
+        map.insert(
+            regorus::Value::from("objects"),
+            regorus::Value::from(values),
+        );
+    }
+    input
+}
+
+/// Turns the violations of a rule that saw every object at once into
+/// findings, each on the object it names.
+fn inventory_findings(
     rule: &Rule,
+    violations: Vec<Violation>,
     documents: &[Document],
 ) -> Result<Vec<Finding>, EvalError> {
     let fail = |message: String| EvalError {
@@ -403,7 +445,7 @@ fn evaluate_inventory(
         })
     };
     let mut findings = Vec::new();
-    for v in engine.evaluate(rule)? {
+    for v in violations {
         let doc = document(v.object)?;
         let mut related = Vec::new();
         for place in &v.related {

@@ -2,7 +2,8 @@
 # input.objects instead of one object as input.
 package seaworthy.lib.inventory
 
-import data.seaworthy.lib.k8s
+import data.seaworthy.lib.k8s.template_kinds
+import data.seaworthy.lib.k8s.workload_kinds
 import rego.v1
 
 # The namespace an object lives in; "" when the manifest leaves it to the
@@ -15,7 +16,7 @@ namespace(obj) := ns if {
 # The labels of the pods a workload creates, including those its controller
 # adds (the Job controller labels pods with the Job's name).
 pod_labels(obj) := object.get(obj, ["spec", "template", "metadata", "labels"], {}) if {
-	obj.kind in k8s.template_kinds
+	obj.kind in template_kinds
 	obj.kind != "Job"
 }
 
@@ -37,7 +38,7 @@ pod_labels(obj) := object.get(obj, ["spec", "jobTemplate", "spec", "template", "
 # namespace and its pods' labels.
 workloads contains {"index": i, "object": obj, "namespace": namespace(obj), "labels": pod_labels(obj)} if {
 	some i, obj in input.objects
-	obj.kind in k8s.workload_kinds
+	obj.kind in workload_kinds
 }
 
 # Workloads by [namespace, label key, label value], for every label of their

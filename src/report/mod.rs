@@ -55,7 +55,7 @@ pub fn render(
 /// Writes every requested output. Errors and notes about the run go to
 /// stderr, findings to stdout or the files named.
 pub fn emit(outputs: &[Output], outcome: &Outcome, settings: &Settings) -> io::Result<()> {
-    for note in &settings.notes {
+    for note in settings.notes.iter().chain(&outcome.notes) {
         eprintln!("note: {note}");
     }
     human::write_errors(outcome, &mut io::stderr().lock())?;
