@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use crate::config::{suggest, Config, ConfigError, Spanned};
-use crate::document::{self, display_path, Document, Node, PathSeg, Value};
+use crate::document::{self, display_path, Document, Node, ObjectRef, PathSeg, Value};
 use crate::engine::{to_value, BatchRunner, Engine, EvalError, Violation};
 use crate::finding::{FailOn, Finding, Location, Related, Severity};
 use crate::policy::{Catalog, PolicyError, Rule, Scope, Status, PARSE_ERROR};
@@ -196,6 +196,8 @@ pub struct Outcome {
     /// Failures that make the results incomplete (exit code 2).
     pub errors: Vec<RunError>,
     pub objects: usize,
+    /// Every object checked: its source index and identity, in input order.
+    pub checked: Vec<(usize, ObjectRef)>,
     /// Things the user should know about how the run went.
     pub notes: Vec<String>,
 }
@@ -359,6 +361,10 @@ pub fn lint_sources(
     findings.dedup();
     Ok(Outcome {
         objects: documents.len(),
+        checked: documents
+            .iter()
+            .map(|d| (d.source, d.object.clone()))
+            .collect(),
         sources,
         findings,
         errors,
