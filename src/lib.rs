@@ -8,4 +8,5 @@ pub mod finding;
 pub mod lint;
 pub mod policy;
 pub mod report;
+pub mod schema;
 pub mod source;

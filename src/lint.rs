@@ -9,7 +9,8 @@ use crate::config::{suggest, Config, ConfigError, Spanned};
 use crate::document::{self, display_path, Document, Node, ObjectRef, PathSeg, Value};
 use crate::engine::{to_value, BatchRunner, Engine, EvalError, Violation};
 use crate::finding::{FailOn, Finding, Location, Related, Severity};
-use crate::policy::{Catalog, PolicyError, Rule, Scope, Status, PARSE_ERROR};
+use crate::policy::{Catalog, PolicyError, Rule, Scope, Status, INVALID_MANIFEST, PARSE_ERROR};
+use crate::schema::Schemas;
 use crate::source::{self, SourceError, SourceFile};
 
 /// Rule choices given on the command line; they override the config file.
@@ -270,8 +271,10 @@ pub fn lint_sources(
 
     let mut findings = Vec::new();
     let mut documents: Vec<Document> = Vec::new();
+    let mut duplicate_keys = Vec::new();
     let parse_rule = settings.rules.iter().find(|r| r.id == PARSE_ERROR);
     for l in loaded {
+        duplicate_keys.extend(l.duplicate_keys);
         if let Some(rule) = parse_rule {
             findings.extend(l.problems.into_iter().map(|p| Finding {
                 rule: PARSE_ERROR.to_string(),
@@ -303,13 +306,25 @@ pub fn lint_sources(
         .collect();
     let keep_values = !inventory_rules.is_empty();
 
+    let schema_rule = settings.rules.iter().find(|r| r.id == INVALID_MANIFEST);
+    let schemas = schema_rule.map(|rule| (rule, Schemas::new(documents.iter())));
+    if let Some((rule, _)) = &schemas {
+        findings.extend(duplicate_key_findings(rule, duplicate_keys, &documents));
+    }
+
     let (batch, note) = engine.batch(&object_rules)?;
     let mut notes: Vec<String> = note.into_iter().collect();
     let evaluated: Vec<Evaluated> = documents
         .par_iter()
         .map_init(
             || batch.runner(),
-            |runner, doc| evaluate_document(runner, &object_rules, doc, keep_values),
+            |runner, doc| {
+                let mut result = evaluate_document(runner, &object_rules, doc, keep_values);
+                if let Some((rule, schemas)) = &schemas {
+                    result.0.extend(schema_findings(rule, schemas, doc));
+                }
+                result
+            },
         )
         .collect();
     let mut values = Vec::with_capacity(if keep_values { documents.len() } else { 0 });
@@ -411,6 +426,63 @@ fn evaluate_document(
         }
     }
     (findings, errors, keep_value.then_some(value))
+}
+
+/// `invalid-manifest` findings of one object.
+fn schema_findings(rule: &Rule, schemas: &Schemas, doc: &Document) -> Vec<Finding> {
+    schemas
+        .check(doc)
+        .into_iter()
+        .map(|p| Finding {
+            rule: rule.id.clone(),
+            severity: rule.meta.severity,
+            message: p.message,
+            object: Some(doc.object.clone()),
+            path: p.path,
+            location: Location {
+                source: doc.source,
+                span: p.span,
+                missing: None,
+                context: Some(doc.root.span),
+            },
+            related: Vec::new(),
+        })
+        .collect()
+}
+
+/// Keys written twice, reported on the object they are in; YAML that is
+/// not an object may repeat keys as it likes.
+fn duplicate_key_findings(
+    rule: &Rule,
+    duplicates: Vec<document::Problem>,
+    documents: &[Document],
+) -> Vec<Finding> {
+    duplicates
+        .into_iter()
+        .filter_map(|p| {
+            let at = p.span.start.offset;
+            let doc = documents.iter().find(|d| {
+                d.source == p.source && d.root.span.start.offset <= at && at < d.root.span.end.offset
+            })?;
+            Some(Finding {
+                rule: rule.id.clone(),
+                severity: rule.meta.severity,
+                message: format!(
+                    "{}: the later value wins here, and `kubectl apply --validate=strict` refuses the object",
+                    p.message
+                ),
+                object: Some(doc.object.clone()),
+                path: Vec::new(),
+                location: Location {
+                    source: p.source,
+                    span: p.span,
+                    missing: None,
+                    context: Some(doc.root.span),
+                },
+                related: Vec::new(),
+            })
+        })
+        .collect()
 }
 
 /// The input of inventory rules: `{"objects": [...]}`.

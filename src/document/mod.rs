@@ -71,6 +71,9 @@ pub struct Problem {
 pub struct Loaded {
     pub documents: Vec<Document>,
     pub problems: Vec<Problem>,
+    /// Keys written twice in one mapping (the last value wins); whether
+    /// that matters is the schema check's call.
+    pub duplicate_keys: Vec<Problem>,
 }
 
 /// Splits a source into objects: every YAML document, every item of a `List`
@@ -97,6 +100,15 @@ pub fn load(source_index: usize, source: &SourceFile) -> Loaded {
             span: Span::new(err.pos, err.pos),
         });
     }
+    loaded.duplicate_keys = stream
+        .duplicate_keys
+        .into_iter()
+        .map(|err| Problem {
+            source: source_index,
+            message: err.message,
+            span: Span::new(err.pos, err.pos),
+        })
+        .collect();
     for doc in stream.docs {
         if let Some(root) = doc.root {
             collect_objects(source_index, root, &mut loaded);

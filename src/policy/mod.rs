@@ -17,6 +17,7 @@ include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));
 
 /// The rule every unreadable document is reported under.
 pub const PARSE_ERROR: &str = "parse-error";
+pub const INVALID_MANIFEST: &str = "invalid-manifest";
 
 /// A Rego source file: a policy, a library or a test module.
 #[derive(Debug, Clone)]
@@ -134,26 +135,64 @@ fn module(name: String, text: Arc<str>) -> Module {
 
 /// The rules implemented in Rust rather than Rego.
 fn native_rules() -> Vec<Rule> {
-    vec![Rule {
-        id: PARSE_ERROR.to_string(),
-        meta: Metadata {
-            title: "Document cannot be parsed".into(),
-            description: "The file is not valid YAML or JSON, or a document in it is not a \
+    vec![
+        Rule {
+            id: PARSE_ERROR.to_string(),
+            meta: Metadata {
+                title: "Document cannot be parsed".into(),
+                description: "The file is not valid YAML or JSON, or a document in it is not a \
                 well-formed Kubernetes object. Nothing else can be checked in that document, \
                 and `kubectl apply` would refuse it."
-                .into(),
-            severity: Severity::Error,
-            scope: Scope::Object,
-            status: Status::Stable,
-            kinds: None,
-            remediation: "Fix the syntax at the line and column shown.".into(),
-            tags: vec!["input".into()],
-            equivalents: Vec::new(),
-            params: Vec::new(),
+                    .into(),
+                severity: Severity::Error,
+                scope: Scope::Object,
+                status: Status::Stable,
+                kinds: None,
+                remediation: "Fix the syntax at the line and column shown.".into(),
+                tags: vec!["input".into()],
+                equivalents: Vec::new(),
+                params: Vec::new(),
+            },
+            query: None,
+            builtin: true,
         },
-        query: None,
-        builtin: true,
-    }]
+        Rule {
+            id: INVALID_MANIFEST.to_string(),
+            meta: Metadata {
+                title: "Object does not match the Kubernetes schema".into(),
+                description:
+                    "A field the kind does not have (`livenesProbe` for `livenessProbe`), a \
+                value of the wrong type (`replicas: \"3\"`, an unquoted `true` or `1.10` as a \
+                label or env value), or a key written twice in one mapping. The API server \
+                refuses such an object, or silently drops the unknown field, so the setting \
+                the author meant never takes effect: a misspelled probe is no probe at all.\n\n\
+                Built-in kinds are checked against the schemas of Kubernetes 1.37 (from \
+                k8s-openapi). A custom resource is checked when a CustomResourceDefinition \
+                in the same input gives its schema, and skipped otherwise. Fields under \
+                `x-kubernetes-preserve-unknown-fields` are not checked. Required fields are \
+                not checked, because partial manifests such as Kustomize bases leave them out."
+                        .into(),
+                severity: Severity::Error,
+                scope: Scope::Object,
+                status: Status::Stable,
+                kinds: None,
+                remediation: "Fix the field name or the value's type at the place shown; quote \
+                numbers and booleans that must be strings (`\"true\"`, `\"1.10\"`)."
+                    .into(),
+                tags: vec!["correctness".into()],
+                equivalents: vec![
+                    (
+                        "kubeconform".into(),
+                        "schema validation (strict mode)".into(),
+                    ),
+                    ("kubectl".into(), "apply --validate=strict".into()),
+                ],
+                params: Vec::new(),
+            },
+            query: None,
+            builtin: true,
+        },
+    ]
 }
 
 impl Catalog {
