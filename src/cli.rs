@@ -94,6 +94,14 @@ pub struct LintArgs {
     /// Extra folders of Rego policies (same contract as the built-ins).
     #[arg(long = "policy", value_name = "DIR")]
     pub policies: Vec<PathBuf>,
+    /// Ignore suppressions written in manifests (annotations and comments);
+    /// the config's `exclude` entries still apply.
+    #[arg(long)]
+    pub strict: bool,
+    /// A previous SARIF report: findings already in it are `unchanged` and
+    /// do not fail the run; only new ones do.
+    #[arg(long, value_name = "SARIF")]
+    pub baseline: Option<PathBuf>,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -190,6 +198,8 @@ fn lint_command(args: LintArgs) -> CommandResult {
         ignore: args.ignore.clone(),
         preview: args.preview,
         fail_on: args.fail_on.as_deref().and_then(FailOn::parse),
+        strict: args.strict,
+        baseline: args.baseline.clone(),
     };
     let settings = Settings::resolve(&config, &choices, &args.policies).map_err(boxed)?;
     let paths = if args.paths.is_empty() {

@@ -33,6 +33,8 @@ pub struct Config {
     pub params: Vec<(Spanned<String>, Node)>,
     /// Custom policy folders, resolved against the config file's folder.
     pub policies: Vec<PathBuf>,
+    /// Findings to suppress, with the reason and an optional expiry.
+    pub exclude: Vec<crate::suppress::Exclude>,
 }
 
 #[derive(Debug, Clone)]
@@ -98,8 +100,8 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-const KEYS: [&str; 7] = [
-    "select", "ignore", "preview", "fail-on", "severity", "params", "policies",
+const KEYS: [&str; 8] = [
+    "select", "ignore", "preview", "fail-on", "severity", "params", "policies", "exclude",
 ];
 
 /// Reads and validates a config file.
@@ -205,6 +207,7 @@ pub fn parse(source: ConfigSource) -> Result<Config, ConfigError> {
                     ));
                 }
             }
+            "exclude" => config.exclude = crate::suppress::parse_excludes(&source, value)?,
             "policies" => {
                 for dir in string_list(&source, value, "policies")? {
                     config.policies.push(base.join(dir.value));

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::document::{ObjectRef, PathSeg, Span};
+use crate::suppress::Suppression;
 
 /// How serious a finding is. Ordered: `Note < Warning < Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -93,9 +94,26 @@ pub struct Finding {
     pub path: Vec<PathSeg>,
     pub location: Location,
     pub related: Vec<Related>,
+    /// Set when an annotation, a comment or the config suppresses it.
+    pub suppression: Option<Suppression>,
+    /// Set when the run compares against a baseline.
+    pub baseline: Option<BaselineState>,
+}
+
+/// Whether a finding was in the baseline report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BaselineState {
+    New,
+    Unchanged,
 }
 
 impl Finding {
+    /// Whether the finding counts for the gate: not suppressed, and not
+    /// already in the baseline.
+    pub fn counts(&self) -> bool {
+        self.suppression.is_none() && self.baseline != Some(BaselineState::Unchanged)
+    }
+
     /// A fingerprint that survives edits elsewhere in the file: it hashes the
     /// rule, file, object identity, path and message, never line numbers.
     pub fn fingerprint(&self, source_name: &str) -> String {

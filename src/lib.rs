@@ -1,5 +1,6 @@
 //! seaworthy: a policy-as-code production-readiness linter for Kubernetes.
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod document;
@@ -10,3 +11,4 @@ pub mod policy;
 pub mod report;
 pub mod schema;
 pub mod source;
+pub mod suppress;

@@ -5,13 +5,16 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use crate::baseline::{Baseline, BaselineError};
 use crate::config::{suggest, Config, ConfigError, Spanned};
 use crate::document::{self, display_path, Document, Node, ObjectRef, PathSeg, Value};
 use crate::engine::{to_value, BatchRunner, Engine, EvalError, Violation};
+use crate::finding::BaselineState;
 use crate::finding::{FailOn, Finding, Location, Related, Severity};
 use crate::policy::{Catalog, PolicyError, Rule, Scope, Status, INVALID_MANIFEST, PARSE_ERROR};
 use crate::schema::Schemas;
 use crate::source::{self, SourceError, SourceFile};
+use crate::suppress::{self, Date, Exclude};
 
 /// Rule choices given on the command line; they override the config file.
 #[derive(Debug, Clone, Default)]
@@ -20,6 +23,10 @@ pub struct Choices {
     pub ignore: Vec<String>,
     pub preview: bool,
     pub fail_on: Option<FailOn>,
+    /// Ignore annotations and comments (config `exclude` still applies).
+    pub strict: bool,
+    /// A previous SARIF report: findings already in it do not fail the gate.
+    pub baseline: Option<PathBuf>,
 }
 
 /// What to run: the enabled rules (severity overrides applied), the gate
@@ -32,6 +39,9 @@ pub struct Settings {
     pub params: Node,
     /// Notes for the user about the selection (a preview rule not enabled…).
     pub notes: Vec<String>,
+    pub excludes: Vec<Exclude>,
+    pub strict: bool,
+    pub baseline: Option<Baseline>,
 }
 
 /// A reason the run could not do all it was asked.
@@ -43,6 +53,9 @@ pub enum SettingsError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Policy(#[from] PolicyError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Baseline(#[from] BaselineError),
     #[error("unknown rule `{id}` in {flag}")]
     #[diagnostic(code(seaworthy::usage), help("{help}"))]
     UnknownRule {
@@ -155,7 +168,21 @@ impl Settings {
         }
 
         let params = params_node(config);
+        let exclude_rules: Vec<_> = config
+            .exclude
+            .iter()
+            .flat_map(|e| e.rules.iter().cloned())
+            .collect();
+        check_config(&exclude_rules, false)?;
+        let baseline = choices
+            .baseline
+            .as_deref()
+            .map(Baseline::load)
+            .transpose()?;
         Ok(Settings {
+            excludes: config.exclude.clone(),
+            strict: choices.strict,
+            baseline,
             catalog,
             rules,
             fail_on: choices
@@ -223,7 +250,11 @@ impl Outcome {
     pub fn exit_code(&self, fail_on: FailOn) -> u8 {
         if !self.errors.is_empty() {
             2
-        } else if self.findings.iter().any(|f| fail_on.fails(f.severity)) {
+        } else if self
+            .findings
+            .iter()
+            .any(|f| f.counts() && fail_on.fails(f.severity))
+        {
             1
         } else {
             0
@@ -289,6 +320,8 @@ pub fn lint_sources(
                     context: None,
                 },
                 related: Vec::new(),
+                suppression: None,
+                baseline: None,
             }));
         }
         documents.extend(l.documents);
@@ -357,6 +390,34 @@ pub fn lint_sources(
                     message: e.message,
                 }),
             }
+        }
+    }
+
+    let applied = suppress::apply(
+        &mut findings,
+        &sources,
+        &documents,
+        &settings.excludes,
+        settings.strict,
+        Date::today(),
+        &|id: &str| settings.enabled(id),
+    );
+    let enabled = |id: &str| settings.rules.iter().find(|r| r.id == id);
+    for mut f in applied.findings {
+        if let Some(rule) = enabled(&f.rule) {
+            f.severity = rule.meta.severity;
+            findings.push(f);
+        }
+    }
+    notes.extend(applied.notes);
+    if let Some(baseline) = &settings.baseline {
+        for f in &mut findings {
+            let name = &sources[f.location.source].name;
+            f.baseline = Some(if baseline.contains(&f.fingerprint(name)) {
+                BaselineState::Unchanged
+            } else {
+                BaselineState::New
+            });
         }
     }
 
@@ -446,6 +507,8 @@ fn schema_findings(rule: &Rule, schemas: &Schemas, doc: &Document) -> Vec<Findin
                 context: Some(doc.root.span),
             },
             related: Vec::new(),
+            suppression: None,
+            baseline: None,
         })
         .collect()
 }
@@ -480,6 +543,8 @@ fn duplicate_key_findings(
                     context: Some(doc.root.span),
                 },
                 related: Vec::new(),
+                suppression: None,
+                baseline: None,
             })
         })
         .collect()
@@ -554,6 +619,8 @@ fn finding(
         location: locate(doc, &path),
         path,
         related,
+        suppression: None,
+        baseline: None,
     }
 }
 

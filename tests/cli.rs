@@ -106,7 +106,11 @@ fn settings_for(rule: &str, fixture_dir: &Path) -> Settings {
 fn every_rule_has_docs_tests_and_fixtures_that_hold() {
     let catalog = Catalog::load(&[]).expect("built-in catalog");
     let mut checked = 0;
-    for rule in catalog.rules.iter().filter(|r| r.id != PARSE_ERROR) {
+    // Parse errors and suppression reports have tests of their own.
+    let checked_here = |r: &&seaworthy::policy::Rule| {
+        r.id != PARSE_ERROR && !r.meta.tags.iter().any(|t| t == "suppression")
+    };
+    for rule in catalog.rules.iter().filter(checked_here) {
         let stem = rule.stem();
         assert!(
             !rule.meta.description.is_empty(),
@@ -749,4 +753,202 @@ fn docs_rules_md_is_generated_from_the_metadata() {
         generated == committed,
         "docs/rules.md is stale: run `cargo run -- rules --format markdown > docs/rules.md`"
     );
+}
+
+fn suppressions(args: &[&str]) -> Output {
+    let mut all = vec![
+        "lint",
+        "fixtures/suppressions",
+        "--config",
+        "fixtures/suppressions/seaworthy.yaml",
+    ];
+    all.extend_from_slice(args);
+    seaworthy(&all)
+}
+
+/// Annotations, comments and config entries suppress with their reason;
+/// one without a reason, an unused one and an expired one are reported.
+#[test]
+fn suppressions_leave_a_trace() {
+    let out = suppressions(&["--format", "json"]);
+    let report = json(&out);
+    let suppressed: Vec<String> = columns(
+        &report,
+        &[
+            "rule",
+            "object.name",
+            "start.line",
+            "suppressed.kind",
+            "suppressed.justification",
+        ],
+    )
+    .into_iter()
+    .filter(|row| !row.ends_with("null | null"))
+    .collect();
+    assert_eq!(
+        suppressed,
+        [
+            "runs-as-root | converter | 22 | inSource | vendor image needs root until v3 (ticket MEDIA-112)",
+            "missing-liveness-probe | converter | 24 | inSource | vendor image needs root until v3 (ticket MEDIA-112)",
+            "missing-memory-limit | report | 14 | external | batch jobs are capped by the namespace LimitRange",
+            "mutable-image-tag | report | 16 | inSource | the tag is rewritten to a digest at release",
+            "runs-as-root | report | 18 | inSource | legacy NFS share owned by root",
+        ]
+    );
+    let about_suppressions: Vec<String> = columns(&report, &["rule", "file", "start.line"])
+        .into_iter()
+        .filter(|row| {
+            row.split(" | ")
+                .next()
+                .is_some_and(|r| r.ends_with("-suppression"))
+        })
+        .collect();
+    assert_eq!(
+        about_suppressions,
+        [
+            "invalid-suppression | fixtures/suppressions/annotated.yaml | 38",
+            "unused-suppression | fixtures/suppressions/comments.yaml | 19",
+        ]
+    );
+    // The reasonless annotation suppresses nothing.
+    assert!(columns(&report, &["rule", "object.name", "suppressed"])
+        .contains(&"runs-as-root | thumbnailer | null".to_string()));
+    // The expired entry no longer suppresses, and says so.
+    assert!(
+        stderr(&out).contains("expired on 2020-01-31"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(report["summary"]["suppressed"], 5);
+    let total = report["findings"].as_array().map_or(0, Vec::len);
+    assert_eq!(report["summary"]["findings"], total - 5);
+
+    // The human report does not show them but counts them.
+    let human = stdout(&suppressions(&[]));
+    assert!(human.contains("Not shown: 5 suppressed."), "{human}");
+    // Of the three runs-as-root findings, only the unsuppressed one is shown.
+    let shown = human.lines().filter(|l| l.trim() == "runs-as-root").count();
+    assert_eq!(shown, 1, "{human}");
+}
+
+#[test]
+fn strict_ignores_suppressions_written_in_manifests_only() {
+    let report = json(&suppressions(&["--strict", "--format", "json"]));
+    let kinds: Vec<String> = columns(&report, &["rule", "object.name", "suppressed.kind"])
+        .into_iter()
+        .filter(|row| !row.ends_with("null"))
+        .collect();
+    assert_eq!(kinds, ["missing-memory-limit | report | external"]);
+}
+
+#[test]
+fn suppressed_findings_do_not_fail_the_gate() {
+    let args = |strict: bool| {
+        let mut a = vec![
+            "lint",
+            "fixtures/suppressions/comments.yaml",
+            "--no-config",
+            "--select",
+            "runs-as-root,mutable-image-tag",
+        ];
+        if strict {
+            a.push("--strict");
+        }
+        a
+    };
+    assert_eq!(seaworthy(&args(false)).status.code(), Some(0));
+    assert_eq!(seaworthy(&args(true)).status.code(), Some(1));
+}
+
+#[test]
+fn sarif_records_suppressions_with_their_kind_and_justification() {
+    let out = suppressions(&["--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).expect("SARIF");
+    let errors: Vec<String> = sarif_schema()
+        .iter_errors(&sarif)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    let mut kinds: Vec<String> = results
+        .iter()
+        .filter_map(|r| r["suppressions"][0]["kind"].as_str().map(str::to_string))
+        .collect();
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        ["external", "inSource", "inSource", "inSource", "inSource"]
+    );
+    assert!(results
+        .iter()
+        .any(|r| r["suppressions"][0]["justification"] == "legacy NFS share owned by root"));
+}
+
+/// Adopting seaworthy on a repository with old findings: the baseline
+/// holds them, only new findings fail, and edits above old findings do not
+/// make them new.
+#[test]
+fn a_baseline_fails_only_on_new_findings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let shop = dir.path().join("shop");
+    std::fs::create_dir(&shop).expect("mkdir");
+    for name in ["api.yaml", "worker.yaml", "nightly-report.yaml"] {
+        std::fs::copy(root().join("examples/shop").join(name), shop.join(name)).expect("copy");
+    }
+    let first = seaworthy_in(
+        dir.path(),
+        &["lint", "shop", "--no-config", "--format", "sarif=old.sarif"],
+        None,
+    );
+    assert_eq!(first.status.code(), Some(1));
+
+    let worker = shop.join("worker.yaml");
+    let text = std::fs::read_to_string(&worker).expect("read");
+    std::fs::write(&worker, format!("# moved down by a comment\n\n{text}")).expect("write");
+    std::fs::write(
+        shop.join("new.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\nspec:\n  containers:\n    - name: shell\n      image: busybox:latest\n      securityContext:\n        runAsUser: 0\n",
+    )
+    .expect("write");
+
+    let again = seaworthy_in(
+        dir.path(),
+        &[
+            "lint",
+            "shop",
+            "--no-config",
+            "--baseline",
+            "old.sarif",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(again.status.code(), Some(1), "the new Pod has errors");
+    let report = json(&again);
+    let rows = columns(&report, &["file", "baseline"]);
+    assert!(
+        rows.iter()
+            .all(|r| r.starts_with("shop/new.yaml | new") || r.ends_with("| unchanged")),
+        "{rows:#?}"
+    );
+    assert!(rows.iter().any(|r| r.starts_with("shop/new.yaml | new")));
+    assert!(rows.iter().any(|r| r == "shop/worker.yaml | unchanged"));
+
+    std::fs::remove_file(shop.join("new.yaml")).expect("rm");
+    let clean = seaworthy_in(
+        dir.path(),
+        &["lint", "shop", "--no-config", "--baseline", "old.sarif"],
+        None,
+    );
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    assert!(stdout(&clean).contains("unchanged from the baseline"));
+
+    let missing = seaworthy_in(
+        dir.path(),
+        &["lint", "shop", "--baseline", "nope.sarif"],
+        None,
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("nope.sarif"));
 }

@@ -192,7 +192,53 @@ fn native_rules() -> Vec<Rule> {
             query: None,
             builtin: true,
         },
+        suppression_rule(
+            crate::suppress::UNUSED_SUPPRESSION,
+            "Suppression that matches no finding",
+            "A `seaworthy.dev/ignore` annotation or a `# seaworthy:ignore` comment that \
+                suppresses nothing: the problem was fixed, or the rule ID is wrong. A stale \
+                suppression would silently hide the next real finding of that rule.",
+            Severity::Note,
+            "Remove the suppression, or correct the rule ID it names.",
+        ),
+        suppression_rule(
+            crate::suppress::INVALID_SUPPRESSION,
+            "Suppression without a reason",
+            "A `seaworthy.dev/ignore` annotation without `seaworthy.dev/ignore-reason`, or a \
+                `# seaworthy:ignore RULE` comment without `-- reason`. Every suppression must \
+                say why, so that reviewers can judge it; one without a reason suppresses nothing.",
+            Severity::Warning,
+            "Add the reason: `seaworthy.dev/ignore-reason: \"…\"` beside the annotation, or \
+                `# seaworthy:ignore RULE -- why` in the comment.",
+        ),
     ]
+}
+
+/// A native rule about suppressions themselves.
+fn suppression_rule(
+    id: &str,
+    title: &str,
+    description: &str,
+    severity: Severity,
+    remediation: &str,
+) -> Rule {
+    Rule {
+        id: id.to_string(),
+        meta: Metadata {
+            title: title.into(),
+            description: description.into(),
+            severity,
+            scope: Scope::Object,
+            status: Status::Stable,
+            kinds: None,
+            remediation: remediation.into(),
+            tags: vec!["suppression".into()],
+            equivalents: Vec::new(),
+            params: Vec::new(),
+        },
+        query: None,
+        builtin: true,
+    }
 }
 
 impl Catalog {

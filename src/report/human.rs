@@ -127,7 +127,7 @@ fn label(finding: &Finding) -> String {
 
 pub fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write) -> io::Result<()> {
     let handler = handler(colour_for(&io::stdout()));
-    for finding in &outcome.findings {
+    for finding in outcome.findings.iter().filter(|f| f.counts()) {
         let source = &outcome.sources[finding.location.source];
         let text = source.text.as_ref().ok();
         let diagnostic = FindingDiagnostic {
@@ -159,10 +159,29 @@ fn plural(n: usize, word: &str) -> String {
 fn write_summary(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let files = outcome.sources.len();
     let objects = outcome.objects;
-    if outcome.findings.is_empty() {
+    let counted: Vec<_> = outcome.findings.iter().filter(|f| f.counts()).collect();
+    let suppressed = outcome
+        .findings
+        .iter()
+        .filter(|f| f.suppression.is_some())
+        .count();
+    let unchanged = outcome.findings.len() - counted.len() - suppressed;
+    let mut hidden = Vec::new();
+    if suppressed > 0 {
+        hidden.push(format!("{suppressed} suppressed"));
+    }
+    if unchanged > 0 {
+        hidden.push(format!("{unchanged} unchanged from the baseline"));
+    }
+    let hidden = if hidden.is_empty() {
+        String::new()
+    } else {
+        format!(" Not shown: {}.", hidden.join(", "))
+    };
+    if counted.is_empty() {
         writeln!(
             out,
-            "No findings in {} ({} checked).",
+            "No findings in {} ({} checked).{hidden}",
             plural(files, "file"),
             plural(objects, "object")
         )?;
@@ -170,7 +189,7 @@ fn write_summary(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     }
     let mut by_severity: BTreeMap<Severity, usize> = BTreeMap::new();
     let mut by_rule: BTreeMap<(&str, Severity), usize> = BTreeMap::new();
-    for f in &outcome.findings {
+    for f in counted.iter().copied() {
         *by_severity.entry(f.severity).or_default() += 1;
         *by_rule.entry((f.rule.as_str(), f.severity)).or_default() += 1;
     }
@@ -181,8 +200,8 @@ fn write_summary(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         .collect();
     writeln!(
         out,
-        "Found {} ({}) in {} ({} checked).",
-        plural(outcome.findings.len(), "finding"),
+        "Found {} ({}) in {} ({} checked).{hidden}",
+        plural(counted.len(), "finding"),
         levels.join(", "),
         plural(files, "file"),
         plural(objects, "object"),

@@ -1,6 +1,8 @@
 //! The JSON report: a stable, versioned schema for scripts (documented in
 //! `docs/json-format.md`).
 
+use crate::finding::BaselineState;
+use crate::suppress::SuppressionKind;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -32,9 +34,19 @@ struct Tool {
 struct Summary<'a> {
     files: usize,
     objects: usize,
+    /// Findings that count for the gate: not suppressed, not unchanged
+    /// from the baseline. `by_severity` and `by_rule` count these too.
     findings: usize,
     by_severity: BTreeMap<&'static str, usize>,
     by_rule: BTreeMap<&'a str, usize>,
+    suppressed: usize,
+    unchanged: usize,
+}
+
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    kind: &'static str,
+    justification: &'a str,
 }
 
 #[derive(Serialize)]
@@ -75,6 +87,10 @@ struct JsonFinding<'a> {
     fingerprint: String,
     /// Other places the finding involves, such as the other claimant of a host.
     related: Vec<JsonRelated<'a>>,
+    /// Why the finding does not count, when it is suppressed.
+    suppressed: Option<JsonSuppression<'a>>,
+    /// `new` or `unchanged` when the run compares against a baseline.
+    baseline: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -113,13 +129,24 @@ fn finding<'a>(f: &'a Finding, outcome: &'a Outcome) -> JsonFinding<'a> {
                 end: r.location.span.end.into(),
             })
             .collect(),
+        suppressed: f.suppression.as_ref().map(|s| JsonSuppression {
+            kind: match s.kind {
+                SuppressionKind::InSource => "inSource",
+                SuppressionKind::External => "external",
+            },
+            justification: &s.justification,
+        }),
+        baseline: f.baseline.map(|b| match b {
+            BaselineState::New => "new",
+            BaselineState::Unchanged => "unchanged",
+        }),
     }
 }
 
 pub fn write(outcome: &Outcome, _settings: &Settings, out: &mut dyn Write) -> io::Result<()> {
     let mut by_severity = BTreeMap::new();
     let mut by_rule = BTreeMap::new();
-    for f in &outcome.findings {
+    for f in outcome.findings.iter().filter(|f| f.counts()) {
         *by_severity.entry(f.severity.as_str()).or_default() += 1;
         *by_rule.entry(f.rule.as_str()).or_default() += 1;
     }
@@ -132,9 +159,19 @@ pub fn write(outcome: &Outcome, _settings: &Settings, out: &mut dyn Write) -> io
         summary: Summary {
             files: outcome.sources.len(),
             objects: outcome.objects,
-            findings: outcome.findings.len(),
+            findings: outcome.findings.iter().filter(|f| f.counts()).count(),
             by_severity,
             by_rule,
+            suppressed: outcome
+                .findings
+                .iter()
+                .filter(|f| f.suppression.is_some())
+                .count(),
+            unchanged: outcome
+                .findings
+                .iter()
+                .filter(|f| f.suppression.is_none() && !f.counts())
+                .count(),
         },
         findings: outcome
             .findings

@@ -5,6 +5,8 @@ mod human;
 mod json;
 mod sarif;
 
+pub use sarif::FINGERPRINT_KEY;
+
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 

@@ -1,12 +1,15 @@
 //! SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
 
+use crate::finding::BaselineState;
+use crate::suppress::SuppressionKind;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
     Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
-    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
+    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Suppression, Tool,
+    ToolComponent,
 };
 
 use crate::document::Span;
@@ -186,10 +189,29 @@ fn result(finding: &Finding, rule_index: Option<usize>, outcome: &Outcome) -> Sa
         .message(Message::builder().text(finding.message.clone()).build())
         .locations(vec![location])
         .partial_fingerprints(fingerprints);
-    match rule_index {
+    let mut result = match rule_index {
         Some(i) => builder.rule_index(i as i64).build(),
         None => builder.build(),
+    };
+    // A suppressed finding stays in the log, with who suppressed it and why:
+    // code scanning shows it as dismissed rather than losing it.
+    if let Some(s) = &finding.suppression {
+        let kind = match s.kind {
+            SuppressionKind::InSource => "inSource",
+            SuppressionKind::External => "external",
+        };
+        result.suppressions = Some(vec![Suppression::builder()
+            .kind(serde_json::Value::from(kind))
+            .justification(s.justification.clone())
+            .build()]);
     }
+    result.baseline_state = finding.baseline.map(|b| {
+        serde_json::Value::from(match b {
+            BaselineState::New => "new",
+            BaselineState::Unchanged => "unchanged",
+        })
+    });
+    result
 }
 
 pub fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write) -> io::Result<()> {
