@@ -70,7 +70,7 @@ pub struct LintArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Output format, repeatable; `FORMAT=FILE` writes that format to a file.
-    /// Formats: human, sarif, json.
+    /// Formats: human, sarif, json, junit, github.
     #[arg(long, value_name = "FORMAT[=FILE]", default_value = "human")]
     pub format: Vec<String>,
     /// Config file (default: the nearest .seaworthy.yaml up from the current directory).

@@ -228,6 +228,9 @@ pub struct Outcome {
     pub checked: Vec<(usize, ObjectRef)>,
     /// Things the user should know about how the run went.
     pub notes: Vec<String>,
+    /// The objects rendered from Helm templates: (source, byte range of the
+    /// object, template path), in source and offset order.
+    pub templates: Templates,
 }
 
 /// A failure during the run that did not stop it.
@@ -246,6 +249,18 @@ pub enum RunError {
 }
 
 impl Outcome {
+    /// The Helm template a location was rendered from, if any.
+    pub fn template_of(&self, location: &Location) -> Option<&str> {
+        template_at(&self.templates, location)
+    }
+
+    /// The file a location is reported in: its Helm template when it has
+    /// one, else its source.
+    pub fn file_of(&self, location: &Location) -> &str {
+        self.template_of(location)
+            .unwrap_or(&self.sources[location.source].name)
+    }
+
     /// 0: nothing at or above the threshold; 1: findings; 2: incomplete run.
     pub fn exit_code(&self, fail_on: FailOn) -> u8 {
         if !self.errors.is_empty() {
@@ -410,9 +425,17 @@ pub fn lint_sources(
         }
     }
     notes.extend(applied.notes);
+    let templates: Templates = documents
+        .iter()
+        .filter_map(|d| {
+            let range = d.root.span.start.offset..d.root.span.end.offset;
+            d.template.clone().map(|t| (d.source, range, t))
+        })
+        .collect();
     if let Some(baseline) = &settings.baseline {
         for f in &mut findings {
-            let name = &sources[f.location.source].name;
+            let name =
+                template_at(&templates, &f.location).unwrap_or(&sources[f.location.source].name);
             f.baseline = Some(if baseline.contains(&f.fingerprint(name)) {
                 BaselineState::Unchanged
             } else {
@@ -441,6 +464,7 @@ pub fn lint_sources(
             .iter()
             .map(|d| (d.source, d.object.clone()))
             .collect(),
+        templates,
         sources,
         findings,
         errors,
@@ -487,6 +511,18 @@ fn evaluate_document(
         }
     }
     (findings, errors, keep_value.then_some(value))
+}
+
+/// Objects rendered from Helm templates, with their byte ranges.
+type Templates = Vec<(usize, std::ops::Range<usize>, String)>;
+
+/// The Helm template of the object a location is in, by binary search over
+/// objects sorted by source and offset.
+fn template_at<'a>(templates: &'a Templates, location: &Location) -> Option<&'a str> {
+    let key = (location.source, location.span.start.offset);
+    let i = templates.partition_point(|(source, range, _)| (*source, range.start) <= key);
+    let (source, range, path) = templates.get(i.checked_sub(1)?)?;
+    (*source == key.0 && range.contains(&key.1)).then_some(path.as_str())
 }
 
 /// `invalid-manifest` findings of one object.

@@ -278,7 +278,7 @@ pub fn apply(
         let candidates = by_source.get(&source).map(Vec::as_slice).unwrap_or(&[]);
         for &i in candidates {
             let s = &mut in_source[i];
-            if s.reason.is_none() || !s.rules.iter().any(|r| *r == finding.rule) {
+            if s.reason.is_none() || !s.rules.contains(&finding.rule) {
                 continue;
             }
             let covers = match s.lines {

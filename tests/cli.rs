@@ -952,3 +952,47 @@ fn a_baseline_fails_only_on_new_findings() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("nope.sarif"));
 }
+
+/// `helm template | seaworthy lint -`: findings go on the chart's template
+/// file, honestly without a line, since only the rendered line is known.
+#[test]
+fn helm_output_is_mapped_to_its_templates() {
+    let text = std::fs::read_to_string(root().join("fixtures/inputs/helm-rendered.yaml"))
+        .expect("fixture");
+    let args = ["lint", "-", "--no-config", "--select", "mutable-image-tag"];
+    let json_out = seaworthy_in(
+        &root(),
+        &[&args[..], &["--format", "json"]].concat(),
+        Some(&text),
+    );
+    assert_eq!(
+        columns(
+            &json(&json_out),
+            &["rule", "file", "template", "start.line"]
+        ),
+        ["mutable-image-tag | <stdin> | shop/templates/deployment.yaml | 25"]
+    );
+    let sarif_out = seaworthy_in(
+        &root(),
+        &[&args[..], &["--format", "sarif"]].concat(),
+        Some(&text),
+    );
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif_out.stdout).expect("SARIF");
+    let errors: Vec<String> = sarif_schema()
+        .iter_errors(&sarif)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let result = &sarif["runs"][0]["results"][0];
+    let physical = &result["locations"][0]["physicalLocation"];
+    assert_eq!(
+        physical["artifactLocation"]["uri"],
+        "shop/templates/deployment.yaml"
+    );
+    assert!(physical.get("region").is_none(), "{physical}");
+    let message = result["message"]["text"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("line 25 of the rendered output"),
+        "{message}"
+    );
+}

@@ -56,6 +56,9 @@ pub struct Document {
     pub object: ObjectRef,
     /// The object itself (a `List` item is its own document).
     pub root: Node,
+    /// The chart template this object was rendered from, when the input is
+    /// `helm template` output (`# Source: chart/templates/x.yaml`).
+    pub template: Option<String>,
 }
 
 /// A document that cannot be read as an object, at a line and column.
@@ -111,7 +114,12 @@ pub fn load(source_index: usize, source: &SourceFile) -> Loaded {
         .collect();
     for doc in stream.docs {
         if let Some(root) = doc.root {
+            let template = helm_source(text, root.span.start.offset);
+            let first = loaded.documents.len();
             collect_objects(source_index, root, &mut loaded);
+            for d in &mut loaded.documents[first..] {
+                d.template.clone_from(&template);
+            }
         }
     }
     loaded
@@ -160,7 +168,28 @@ fn collect_objects(source: usize, root: Node, loaded: &mut Loaded) {
         source,
         object,
         root,
+        template: None,
     });
+}
+
+/// The `# Source: chart/templates/x.yaml` comment Helm writes above each
+/// document it renders: looked for in the comment lines just above `start`.
+fn helm_source(text: &str, start: usize) -> Option<String> {
+    let before = text.get(..start)?;
+    // The document's first line may hold content before `start` (a key).
+    let head = &before[..before.rfind('\n').map_or(0, |i| i + 1)];
+    for line in head.lines().rev() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let comment = line.strip_prefix('#')?.trim();
+        if let Some(path) = comment.strip_prefix("Source:") {
+            let path = path.trim();
+            return (!path.is_empty()).then(|| path.to_string());
+        }
+    }
+    None
 }
 
 /// `v1.List` and every `*List` kind (`ConfigMapList`, `DeploymentList`…)

@@ -98,6 +98,13 @@ fn short_help(settings: &Settings, rule: &str) -> Option<String> {
 /// The help line, with the other places a cross-object finding involves.
 fn help_text(settings: &Settings, finding: &Finding, outcome: &Outcome) -> Option<String> {
     let mut help = short_help(settings, &finding.rule);
+    if let Some(template) = outcome.template_of(&finding.location) {
+        let from = format!("rendered from {template} (lines are those of the rendered output)");
+        help = Some(match help {
+            Some(h) => format!("{from}\n{h}"),
+            None => from,
+        });
+    }
     if !finding.related.is_empty() {
         let places: Vec<String> = finding
             .related

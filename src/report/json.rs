@@ -85,6 +85,9 @@ struct JsonFinding<'a> {
     /// The part of `path` that is missing when the location is its parent.
     missing: Option<&'a str>,
     fingerprint: String,
+    /// The Helm template the object was rendered from (`# Source:`); the
+    /// positions are then those of the rendered input.
+    template: Option<&'a str>,
     /// Other places the finding involves, such as the other claimant of a host.
     related: Vec<JsonRelated<'a>>,
     /// Why the finding does not count, when it is suppressed.
@@ -118,7 +121,8 @@ fn finding<'a>(f: &'a Finding, outcome: &'a Outcome) -> JsonFinding<'a> {
         start: f.location.span.start.into(),
         end: f.location.span.end.into(),
         missing: f.location.missing.as_deref(),
-        fingerprint: f.fingerprint(&source.name),
+        fingerprint: f.fingerprint(outcome.file_of(&f.location)),
+        template: outcome.template_of(&f.location),
         related: f
             .related
             .iter()

@@ -1,8 +1,10 @@
 //! Reports: the only place that writes to stdout or to report files. One
 //! `match` on the format.
 
+mod github;
 mod human;
 mod json;
+mod junit;
 mod sarif;
 
 pub use sarif::FINGERPRINT_KEY;
@@ -18,16 +20,20 @@ pub enum Format {
     Human,
     Sarif,
     Json,
+    Junit,
+    Github,
 }
 
 impl Format {
-    pub const NAMES: [&'static str; 3] = ["human", "sarif", "json"];
+    pub const NAMES: [&'static str; 5] = ["human", "sarif", "json", "junit", "github"];
 
     pub fn parse(name: &str) -> Option<Format> {
         match name {
             "human" => Some(Format::Human),
             "sarif" => Some(Format::Sarif),
             "json" => Some(Format::Json),
+            "junit" => Some(Format::Junit),
+            "github" => Some(Format::Github),
             _ => None,
         }
     }
@@ -51,6 +57,8 @@ pub fn render(
         Format::Human => human::write(outcome, settings, out),
         Format::Sarif => sarif::write(outcome, settings, out),
         Format::Json => json::write(outcome, settings, out),
+        Format::Junit => junit::write(outcome, settings, out),
+        Format::Github => github::write(outcome, settings, out),
     }
 }
 

@@ -155,17 +155,35 @@ fn artifact_location(source: &SourceFile) -> ArtifactLocation {
 
 fn result(finding: &Finding, rule_index: Option<usize>, outcome: &Outcome) -> SarifResult {
     let source = &outcome.sources[finding.location.source];
+    let template = outcome.template_of(&finding.location);
     let artifact = artifact_location(source);
-    let physical = match finding.location.context {
-        Some(context) => PhysicalLocation::builder()
+    let physical = match (template, finding.location.context) {
+        // Rendered Helm output: the finding belongs on the chart's template,
+        // but its line there is not known, so no region is claimed.
+        (Some(template), _) => PhysicalLocation::builder()
+            .artifact_location(
+                ArtifactLocation::builder()
+                    .uri(uri_path(template))
+                    .uri_base_id("%SRCROOT%")
+                    .build(),
+            )
+            .build(),
+        (None, Some(context)) => PhysicalLocation::builder()
             .artifact_location(artifact)
             .region(region(finding.location.span))
             .context_region(region(context))
             .build(),
-        None => PhysicalLocation::builder()
+        (None, None) => PhysicalLocation::builder()
             .artifact_location(artifact)
             .region(region(finding.location.span))
             .build(),
+    };
+    let text = match template {
+        Some(template) => format!(
+            "{} (rendered from {template}; the template's own line is not known: line {} of the rendered output)",
+            finding.message, finding.location.span.start.line
+        ),
+        None => finding.message.clone(),
     };
     let location = match &finding.object {
         Some(object) => Location::builder()
@@ -181,12 +199,12 @@ fn result(finding: &Finding, rule_index: Option<usize>, outcome: &Outcome) -> Sa
     let mut fingerprints = BTreeMap::new();
     fingerprints.insert(
         FINGERPRINT_KEY.to_string(),
-        finding.fingerprint(&source.name),
+        finding.fingerprint(outcome.file_of(&finding.location)),
     );
     let builder = SarifResult::builder()
         .rule_id(finding.rule.clone())
         .level(level(finding.severity))
-        .message(Message::builder().text(finding.message.clone()).build())
+        .message(Message::builder().text(text).build())
         .locations(vec![location])
         .partial_fingerprints(fingerprints);
     let mut result = match rule_index {

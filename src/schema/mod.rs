@@ -206,13 +206,19 @@ impl Checker<'_> {
     }
 
     fn scalar(&mut self, scalar: Scalar, node: &Node) {
-        let fits = match (&node.value, scalar) {
-            (Value::String(_), Scalar::String | Scalar::IntOrString | Scalar::Quantity) => true,
-            (Value::Int(_), Scalar::Integer | Scalar::Number | Scalar::IntOrString) => true,
-            (Value::Int(_) | Value::Float(_), Scalar::Quantity | Scalar::Number) => true,
-            (Value::Bool(_), Scalar::Boolean) => true,
-            _ => false,
-        };
+        let fits = matches!(
+            (&node.value, scalar),
+            (
+                Value::String(_),
+                Scalar::String | Scalar::IntOrString | Scalar::Quantity
+            ) | (
+                Value::Int(_),
+                Scalar::Integer | Scalar::Number | Scalar::IntOrString
+            ) | (
+                Value::Int(_) | Value::Float(_),
+                Scalar::Quantity | Scalar::Number
+            ) | (Value::Bool(_), Scalar::Boolean)
+        );
         if fits {
             return;
         }
