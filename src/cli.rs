@@ -106,6 +106,11 @@ pub struct LintArgs {
 
 /// Runs the command line and returns the process exit code.
 pub fn run() -> ExitCode {
+    // Without the handler, Ctrl-C still stops the run; only the clean-up of
+    // report files being written is lost.
+    if let Err(e) = crate::interrupt::install() {
+        eprintln!("warning: Ctrl-C will not clean up: {e}");
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -193,6 +198,9 @@ fn load_config(args: &LintArgs) -> Result<Config, config::ConfigError> {
 fn lint_command(args: LintArgs) -> CommandResult {
     let outputs = parse_outputs(&args.format).map_err(boxed)?;
     let config = load_config(&args).map_err(boxed)?;
+    if let Some(limit) = config.policy_timeout {
+        crate::engine::set_evaluation_limit(limit);
+    }
     let choices = Choices {
         select: args.select.clone(),
         ignore: args.ignore.clone(),

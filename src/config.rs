@@ -35,6 +35,8 @@ pub struct Config {
     pub policies: Vec<PathBuf>,
     /// Findings to suppress, with the reason and an optional expiry.
     pub exclude: Vec<crate::suppress::Exclude>,
+    /// How long one rule may run on one object (`policy-timeout`).
+    pub policy_timeout: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Clone)]
@@ -100,8 +102,16 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-const KEYS: [&str; 8] = [
-    "select", "ignore", "preview", "fail-on", "severity", "params", "policies", "exclude",
+const KEYS: [&str; 9] = [
+    "select",
+    "ignore",
+    "preview",
+    "fail-on",
+    "severity",
+    "params",
+    "policies",
+    "exclude",
+    "policy-timeout",
 ];
 
 /// Reads and validates a config file.
@@ -208,6 +218,15 @@ pub fn parse(source: ConfigSource) -> Result<Config, ConfigError> {
                 }
             }
             "exclude" => config.exclude = crate::suppress::parse_excludes(&source, value)?,
+            "policy-timeout" => {
+                config.policy_timeout = Some(duration(value).ok_or_else(|| {
+                    expected(
+                        &source,
+                        value,
+                        "`policy-timeout` must be a duration such as 500ms, 5s or 1m, above zero and at most 1h",
+                    )
+                })?);
+            }
             "policies" => {
                 for dir in string_list(&source, value, "policies")? {
                     config.policies.push(base.join(dir.value));
@@ -227,6 +246,31 @@ pub fn parse(source: ConfigSource) -> Result<Config, ConfigError> {
     }
     config.source = Some(source);
     Ok(config)
+}
+
+/// A duration written `500ms`, `5s`, `1m` or as a number of seconds,
+/// within (0, 1h].
+fn duration(node: &Node) -> Option<std::time::Duration> {
+    let seconds = match &node.value {
+        Value::Int(i) => *i as f64,
+        Value::Float(f) => *f,
+        Value::String(text) => {
+            let text = text.trim();
+            let (number, unit) = text
+                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .map_or((text, ""), |i| text.split_at(i));
+            let number: f64 = number.parse().ok()?;
+            number
+                * match unit.trim() {
+                    "ms" => 0.001,
+                    "" | "s" => 1.0,
+                    "m" => 60.0,
+                    _ => return None,
+                }
+        }
+        _ => return None,
+    };
+    (seconds > 0.0 && seconds <= 3600.0).then(|| std::time::Duration::from_secs_f64(seconds))
 }
 
 fn expected(source: &ConfigSource, node: &Node, message: &str) -> ConfigError {
@@ -335,6 +379,26 @@ mod tests {
         assert!(message.starts_with(".seaworthy.yaml:2:1: unknown setting `fail_on`"));
         assert_eq!(help.as_deref(), Some("did you mean `fail-on`?"));
         assert_eq!(span.offset(), 14);
+    }
+
+    #[test]
+    fn policy_timeout_takes_a_duration() {
+        let ms = |text: &str| {
+            parse_text(text)
+                .map(|c| c.policy_timeout.map(|d| d.as_millis()))
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(ms("policy-timeout: 250ms\n"), Ok(Some(250)));
+        assert_eq!(ms("policy-timeout: 2s\n"), Ok(Some(2000)));
+        assert_eq!(ms("policy-timeout: 1m\n"), Ok(Some(60_000)));
+        assert_eq!(ms("policy-timeout: 0.5\n"), Ok(Some(500)));
+        for bad in ["0s", "-1", "2h", "soon", "[5]", "5 fortnights"] {
+            let err = ms(&format!("policy-timeout: {bad}\n")).unwrap_err();
+            assert!(
+                err.contains(":1:17: `policy-timeout` must be a duration"),
+                "{bad}: {err}"
+            );
+        }
     }
 
     #[test]

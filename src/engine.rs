@@ -2,6 +2,7 @@
 //! unit tests. The only user of the regorus crate.
 
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,9 +11,45 @@ use regorus::utils::limits::ExecutionTimerConfig;
 use crate::document::{Node, PathSeg, Value as YamlValue};
 use crate::policy::{Catalog, Module, PolicyError, Rule};
 
-/// How long one rule may run on one object before it is stopped; a policy
-/// that loops must not hang a commit hook.
-const EVALUATION_LIMIT: Duration = Duration::from_secs(5);
+/// How long one rule may run on one object before it is stopped, unless the
+/// config's `policy-timeout` says otherwise; a policy that loops must not
+/// hang a commit hook.
+pub const EVALUATION_LIMIT: Duration = Duration::from_secs(5);
+
+/// The limit in force, in milliseconds; 0 until set. Process-wide, as it is
+/// read by every engine and every worker's VM.
+static LIMIT_MILLIS: AtomicU64 = AtomicU64::new(0);
+
+/// Sets the time limit of every evaluation from now on (`policy-timeout`).
+pub fn set_evaluation_limit(limit: Duration) {
+    let millis = u64::try_from(limit.as_millis()).unwrap_or(u64::MAX).max(1);
+    LIMIT_MILLIS.store(millis, Ordering::Relaxed);
+}
+
+/// The time limit of one evaluation.
+pub fn evaluation_limit() -> Duration {
+    match LIMIT_MILLIS.load(Ordering::Relaxed) {
+        0 => EVALUATION_LIMIT,
+        millis => Duration::from_millis(millis),
+    }
+}
+
+/// Whether a regorus error (interpreter or VM) is the time limit.
+fn hit_time_limit(message: &str) -> bool {
+    message.to_ascii_lowercase().contains("exceeded time limit")
+}
+
+/// A regorus error as the message of an evaluation error: the time limit in
+/// words, anything else as regorus puts it.
+fn evaluation_message(message: String) -> String {
+    if !hit_time_limit(&message) {
+        return message;
+    }
+    format!(
+        "stopped at the time limit of {:?} per evaluation: the policy may loop, or is too slow for this object (raise `policy-timeout` in .seaworthy.yaml if it is only slow)",
+        evaluation_limit()
+    )
+}
 
 /// The most instructions the virtual machine runs for one object. The time
 /// limit is what stops a looping policy; this only has to stay out of its way.
@@ -134,15 +171,16 @@ impl Engine {
         for rule in &catalog.rules {
             let Some(query) = &rule.query else { continue };
             if let Err(e) = self.inner.eval_rule(query.clone()) {
+                let e = evaluation_message(e.to_string());
                 let module = catalog
                     .modules
                     .iter()
                     .find(|m| format!("data.{}.violation", m.package) == *query);
                 return Err(match module {
-                    Some(m) => located_error(catalog, m, &e.to_string()),
+                    Some(m) => located_error(catalog, m, &e),
                     None => PolicyError::Unreadable {
                         path: rule.id.clone(),
-                        reason: e.to_string(),
+                        reason: e,
                     },
                 });
             }
@@ -258,25 +296,37 @@ impl BatchRunner {
     /// the inventory `{"objects": [...]}`), in the order the rules were
     /// given; an error says what failed in that rule.
     pub fn evaluate(&mut self, input: regorus::Value) -> Vec<Result<Vec<Violation>, String>> {
+        let mut timed_out = false;
         if let Some(vm) = &mut self.vm {
             vm.set_input(input.clone());
-            if let Ok(value) = run_vm(vm) {
-                if let Some(results) = self.split(&value) {
-                    return results;
+            match run_vm(vm) {
+                Ok(value) => {
+                    if let Some(results) = self.split(&value) {
+                        return results;
+                    }
                 }
+                Err(e) => timed_out = hit_time_limit(&format!("{e:#}")),
             }
         }
-        self.interpret(input)
+        // The interpreter is slower than the VM: after the VM's time limit,
+        // only its rule-by-rule run can say which rule is to blame.
+        self.interpret(input, !timed_out)
     }
 
     /// The interpreter's answer: the whole batch at once, or rule by rule
     /// when that fails, so that an error names its rule.
-    fn interpret(&mut self, input: regorus::Value) -> Vec<Result<Vec<Violation>, String>> {
+    fn interpret(
+        &mut self,
+        input: regorus::Value,
+        whole_batch: bool,
+    ) -> Vec<Result<Vec<Violation>, String>> {
         let engine = &mut self.batch.engine.inner;
         engine.set_input(input);
-        if let Ok(value) = engine.eval_rule(BATCH_QUERY.into()) {
-            if let Some(results) = self.split(&value) {
-                return results;
+        if whole_batch {
+            if let Ok(value) = engine.eval_rule(BATCH_QUERY.into()) {
+                if let Some(results) = self.split(&value) {
+                    return results;
+                }
             }
         }
         let engine = &mut self.batch.engine.inner;
@@ -287,7 +337,7 @@ impl BatchRunner {
                 None => Ok(Vec::new()),
                 Some(q) => engine
                     .eval_rule(q.clone())
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| evaluation_message(e.to_string()))
                     .and_then(|v| violations(&v)),
             })
             .collect()
@@ -315,7 +365,7 @@ impl BatchRunner {
         &mut self,
         input: regorus::Value,
     ) -> Vec<Result<Vec<Violation>, String>> {
-        self.interpret(input)
+        self.interpret(input, true)
     }
 }
 
@@ -350,7 +400,7 @@ fn run_vm(vm: &mut regorus::rvm::RegoVM) -> anyhow::Result<regorus::Value> {
 
 fn timer() -> ExecutionTimerConfig {
     ExecutionTimerConfig {
-        limit: EVALUATION_LIMIT,
+        limit: evaluation_limit(),
         check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
     }
 }

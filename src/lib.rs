@@ -6,6 +6,7 @@ pub mod config;
 pub mod document;
 pub mod engine;
 pub mod finding;
+pub mod interrupt;
 pub mod lint;
 pub mod policy;
 pub mod report;

@@ -246,6 +246,19 @@ pub enum RunError {
         object: String,
         message: String,
     },
+    /// A document that does not parse while `parse-error` is not enabled:
+    /// it was not checked, so the results are incomplete.
+    #[error("{file}:{line}:{column}: {message}; this document was not checked")]
+    #[diagnostic(
+        code(seaworthy::parse),
+        help("enable the `parse-error` rule to report it as a finding")
+    )]
+    Unparsed {
+        file: String,
+        line: u32,
+        column: u32,
+        message: String,
+    },
 }
 
 impl Outcome {
@@ -319,8 +332,16 @@ pub fn lint_sources(
     let mut documents: Vec<Document> = Vec::new();
     let mut duplicate_keys = Vec::new();
     let parse_rule = settings.rules.iter().find(|r| r.id == PARSE_ERROR);
-    for l in loaded {
+    for mut l in loaded {
         duplicate_keys.extend(l.duplicate_keys);
+        if parse_rule.is_none() {
+            errors.extend(l.problems.drain(..).map(|p| RunError::Unparsed {
+                file: sources[p.source].name.clone(),
+                line: p.span.start.line,
+                column: p.span.start.column,
+                message: p.message,
+            }));
+        }
         if let Some(rule) = parse_rule {
             findings.extend(l.problems.into_iter().map(|p| Finding {
                 rule: PARSE_ERROR.to_string(),

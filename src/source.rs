@@ -60,7 +60,20 @@ pub enum SourceError {
     #[error("standard input cannot be read: {reason}")]
     #[diagnostic(code(seaworthy::unreadable))]
     Stdin { reason: String },
+    #[error("{path}: larger than {} MiB, the most seaworthy reads from one input", MAX_INPUT_BYTES >> 20)]
+    #[diagnostic(
+        code(seaworthy::too_large),
+        help("split it into several files; a Kubernetes object is at most about 1.5 MiB")
+    )]
+    TooLarge { path: String },
 }
+
+/// The largest file (or standard input) read. Reading a manifest takes
+/// about fifty times its size in memory and a second or more per megabyte of
+/// small objects, so a 200 MB file would take gigabytes and minutes; no real
+/// manifest comes near this (etcd stores objects of at most 1.5 MiB), and
+/// something that big named `.yaml` is more likely a dump or a log.
+pub const MAX_INPUT_BYTES: u64 = 32 << 20;
 
 /// What a request for inputs found.
 #[derive(Debug, Default)]
@@ -147,10 +160,22 @@ pub fn discover(paths: &[PathBuf]) -> Inputs {
 /// valid YAML input (binary, bad UTF-8) is a source whose text is unreadable,
 /// so it becomes a finding at its position like any parse error.
 pub fn read_file(path: &Path) -> Result<SourceFile, SourceError> {
-    let bytes = std::fs::read(path).map_err(|e| SourceError::Unreadable {
+    let unreadable = |e: std::io::Error| SourceError::Unreadable {
         path: path.display().to_string(),
         reason: e.to_string(),
-    })?;
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let too_large = || SourceError::TooLarge {
+        path: path.display().to_string(),
+    };
+    // The size on disk refuses a big file before reading it; the bounded read
+    // stops one that grows, or a device such as /dev/zero.
+    if file.metadata().map_err(unreadable)?.len() > MAX_INPUT_BYTES {
+        return Err(too_large());
+    }
+    let bytes = read_bounded(file)
+        .map_err(unreadable)?
+        .ok_or_else(too_large)?;
     Ok(SourceFile {
         origin: Origin::File(path.to_path_buf()),
         name: display_name(path),
@@ -160,18 +185,25 @@ pub fn read_file(path: &Path) -> Result<SourceFile, SourceError> {
 
 /// Reads all of standard input into a source named `<stdin>`.
 pub fn read_stdin() -> Result<SourceFile, SourceError> {
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .lock()
-        .read_to_end(&mut bytes)
+    let bytes = read_bounded(std::io::stdin().lock())
         .map_err(|e| SourceError::Stdin {
             reason: e.to_string(),
+        })?
+        .ok_or_else(|| SourceError::TooLarge {
+            path: "standard input".into(),
         })?;
     Ok(SourceFile {
         origin: Origin::Stdin,
         name: "<stdin>".to_string(),
         text: decode(&bytes).map(Arc::from),
     })
+}
+
+/// All of `reader`, or `None` when it holds more than [`MAX_INPUT_BYTES`].
+fn read_bounded(reader: impl Read) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    reader.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= MAX_INPUT_BYTES).then_some(bytes))
 }
 
 /// The path relative to the current directory, with `/` separators, so that
@@ -198,6 +230,21 @@ pub fn display_name(path: &Path) -> String {
 /// Decodes UTF-8 (with or without BOM) and UTF-16 with a BOM; anything else
 /// is unreadable at the first bad byte.
 pub fn decode(bytes: &[u8]) -> Result<String, Unreadable> {
+    // YAML's own encoding detection: a NUL beside an ASCII character at the
+    // start is UTF-16. Without a BOM, go-yaml (and so kubectl) reads it as
+    // UTF-8 and fails, so it is refused here too, by name.
+    if let [a, b, ..] = bytes {
+        if (*a == 0) != (*b == 0) && (*a | *b).is_ascii() {
+            return Err(Unreadable {
+                message: "UTF-16 text without a byte order mark: save it as UTF-8".into(),
+                pos: Pos {
+                    line: 1,
+                    column: 1,
+                    offset: 0,
+                },
+            });
+        }
+    }
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return decode_utf8(rest);
     }
@@ -224,6 +271,18 @@ fn decode_utf8(bytes: &[u8]) -> Result<String, Unreadable> {
         Err(e) => {
             let good = e.valid_up_to();
             let prefix = std::str::from_utf8(&bytes[..good]).unwrap_or_default();
+            // A NUL early on says binary (git's test) better than the first
+            // byte that is not UTF-8 does.
+            if let Some(nul) = bytes.iter().take(8000).position(|&b| b == 0) {
+                return Err(Unreadable {
+                    message: "binary data (a NUL byte) in a manifest file".into(),
+                    pos: if nul < good {
+                        pos_of(prefix, nul)
+                    } else {
+                        pos_of("", 0)
+                    },
+                });
+            }
             Err(Unreadable {
                 message: format!("invalid UTF-8 (byte 0x{:02X})", bytes[good]),
                 pos: pos_of(prefix, good),

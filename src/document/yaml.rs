@@ -4,11 +4,12 @@
 //! Kubernetes reads YAML 1.1 (through go-yaml), the parser speaks 1.2: plain
 //! scalars are resolved here the way the API server would (`yes`/`on` are
 //! booleans, `0644` is octal), so policies see what the cluster will see.
-//! Merge keys (`<<`) are applied; duplicate keys are errors, as they are for
-//! `kubectl apply`; alias expansion is bounded so a "billion laughs" document
-//! fails fast instead of exhausting memory.
+//! Merge keys (`<<`) are applied; a duplicate key keeps the later value, as
+//! go-yaml does, and is recorded (`kubectl apply --validate=strict` refuses
+//! it); alias expansion is bounded so a "billion laughs" document fails fast
+//! instead of exhausting memory.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError};
 
@@ -219,17 +220,64 @@ struct LineIndex<'a> {
     /// Byte offset of the start of each line (0-based lines).
     starts: Vec<usize>,
     ascii: bool,
+    /// For non-ASCII text: the byte offset of every `CHECKPOINT`th character
+    /// of each line, and where each line's checkpoints begin in that list,
+    /// so that a column is found without counting from the start of a long
+    /// line (a minified JSON file is one line).
+    checkpoints: Vec<usize>,
+    line_checkpoints: Vec<usize>,
 }
+
+/// Characters between two checkpoints of a non-ASCII line.
+const CHECKPOINT: usize = 64;
 
 impl<'a> LineIndex<'a> {
     fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let ascii = text.is_ascii();
+        let (mut checkpoints, mut line_checkpoints) = (Vec::new(), Vec::new());
+        if !ascii {
+            for (line, &start) in starts.iter().enumerate() {
+                let end = starts.get(line + 1).copied().unwrap_or(text.len());
+                line_checkpoints.push(checkpoints.len());
+                checkpoints.extend(
+                    text[start..end]
+                        .char_indices()
+                        .step_by(CHECKPOINT)
+                        .map(|(i, _)| start + i),
+                );
+            }
+        }
         LineIndex {
             text,
             starts,
-            ascii: text.is_ascii(),
+            ascii,
+            checkpoints,
+            line_checkpoints,
         }
+    }
+
+    /// The byte offset of character `col` of line `line0`, or the line's end.
+    fn char_offset(&self, line0: usize, col: usize) -> usize {
+        let line_end = self
+            .starts
+            .get(line0 + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let first = self.line_checkpoints[line0];
+        let last = self
+            .line_checkpoints
+            .get(line0 + 1)
+            .copied()
+            .unwrap_or(self.checkpoints.len());
+        let Some(&from) = self.checkpoints[first..last].get(col / CHECKPOINT) else {
+            return line_end;
+        };
+        self.text[from..line_end]
+            .char_indices()
+            .nth(col % CHECKPOINT)
+            .map_or(line_end, |(i, _)| from + i)
     }
 
     fn pos_of_byte(&self, offset: usize) -> Pos {
@@ -268,11 +316,7 @@ impl<'a> LineIndex<'a> {
         let offset = if self.ascii {
             (line_start + col).min(line_end)
         } else {
-            self.text[line_start..line_end]
-                .char_indices()
-                .nth(col)
-                .map(|(i, _)| line_start + i)
-                .unwrap_or(line_end)
+            self.char_offset(line0, col)
         };
         Pos {
             line: line0 as u32 + 1,
@@ -295,7 +339,11 @@ enum Frame {
         entries: Vec<Entry>,
         /// Entries brought in by merge keys, applied when the mapping ends.
         merged: Vec<Entry>,
+        merged_keys: HashSet<String>,
         pending_key: Option<(String, Span)>,
+        /// The keys of `entries`, so that a mapping of many keys is read in
+        /// linear time rather than searched key by key.
+        keys: HashSet<String>,
     },
 }
 
@@ -414,7 +462,9 @@ fn parse_chunk(
                     start,
                     entries: Vec::new(),
                     merged: Vec::new(),
+                    merged_keys: HashSet::new(),
                     pending_key: None,
+                    keys: HashSet::new(),
                 });
             }
             Event::SequenceEnd | Event::MappingEnd => {
@@ -446,6 +496,7 @@ fn parse_chunk(
                         start: s,
                         mut entries,
                         merged,
+                        mut keys,
                         ..
                     } => {
                         let e = if flow {
@@ -454,7 +505,7 @@ fn parse_chunk(
                             entries.last().map_or(s, |en| en.value.span.end)
                         };
                         for m in merged {
-                            if !entries.iter().any(|en| en.key == m.key) {
+                            if keys.insert(m.key.clone()) {
                                 entries.push(m);
                             }
                         }
@@ -508,10 +559,11 @@ impl Builder<'_> {
         if let Some(Frame::Map {
             entries,
             pending_key,
+            keys,
             ..
         }) = self.stack.last_mut()
         {
-            if key != "<<" {
+            if key != "<<" && !keys.insert(key.clone()) {
                 if let Some(i) = entries.iter().position(|e| e.key == key) {
                     // The later value wins, as with go-yaml.
                     entries.remove(i);
@@ -538,6 +590,7 @@ impl Builder<'_> {
             Some(Frame::Map {
                 entries,
                 merged,
+                merged_keys,
                 pending_key,
                 ..
             }) => {
@@ -548,7 +601,7 @@ impl Builder<'_> {
                     });
                 };
                 if key == "<<" {
-                    merge_into(merged, node).map_err(|message| YamlError {
+                    merge_into(merged, merged_keys, node).map_err(|message| YamlError {
                         message,
                         pos: key_span.start,
                     })?;
@@ -567,7 +620,11 @@ impl Builder<'_> {
 
 /// Applies a merge key's value: a mapping, or a list of mappings where the
 /// earlier ones win.
-fn merge_into(merged: &mut Vec<Entry>, node: Node) -> Result<(), String> {
+fn merge_into(
+    merged: &mut Vec<Entry>,
+    keys: &mut HashSet<String>,
+    node: Node,
+) -> Result<(), String> {
     let sources = match node.value {
         Value::Map(entries) => vec![entries],
         Value::Seq(items) => {
@@ -584,7 +641,7 @@ fn merge_into(merged: &mut Vec<Entry>, node: Node) -> Result<(), String> {
     };
     for entries in sources {
         for e in entries {
-            if !merged.iter().any(|m| m.key == e.key) {
+            if keys.insert(e.key.clone()) {
                 merged.push(e);
             }
         }
