@@ -9,6 +9,7 @@ pub mod finding;
 pub mod interrupt;
 pub mod lint;
 pub mod policy;
+pub mod redact;
 pub mod report;
 pub mod schema;
 pub mod source;

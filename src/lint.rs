@@ -231,6 +231,9 @@ pub struct Outcome {
     /// The objects rendered from Helm templates: (source, byte range of the
     /// object, template path), in source and offset order.
     pub templates: Templates,
+    /// Byte ranges of values never to print (Secret data, env values,
+    /// annotations), per source.
+    pub redactions: Vec<Vec<std::ops::Range<usize>>>,
 }
 
 /// A failure during the run that did not stop it.
@@ -446,6 +449,12 @@ pub fn lint_sources(
         }
     }
     notes.extend(applied.notes);
+    let mut redactions = vec![Vec::new(); sources.len()];
+    for doc in &documents {
+        if let (Some(r), Ok(text)) = (redactions.get_mut(doc.source), &sources[doc.source].text) {
+            r.extend(crate::redact::sensitive_ranges(doc, text));
+        }
+    }
     let templates: Templates = documents
         .iter()
         .filter_map(|d| {
@@ -486,6 +495,7 @@ pub fn lint_sources(
             .map(|d| (d.source, d.object.clone()))
             .collect(),
         templates,
+        redactions,
         sources,
         findings,
         errors,

@@ -134,12 +134,24 @@ fn label(finding: &Finding) -> String {
 
 pub fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write) -> io::Result<()> {
     let handler = handler(colour_for(&io::stdout()));
+    // Each source's text with its sensitive values masked, made once.
+    let mut masked: Vec<Option<std::sync::Arc<str>>> = vec![None; outcome.sources.len()];
     for finding in outcome.findings.iter().filter(|f| f.counts()) {
         let source = &outcome.sources[finding.location.source];
         let text = source.text.as_ref().ok();
         let diagnostic = FindingDiagnostic {
             finding,
-            source: text.map(|t| NamedSource::new(&source.name, t.clone()).with_language("yaml")),
+            source: text.map(|t| {
+                let shown = masked[finding.location.source]
+                    .get_or_insert_with(|| match outcome.redactions.get(finding.location.source) {
+                        Some(ranges) if !ranges.is_empty() => {
+                            std::sync::Arc::from(crate::redact::mask(t, ranges))
+                        }
+                        _ => t.clone(),
+                    })
+                    .clone();
+                NamedSource::new(&source.name, shown).with_language("yaml")
+            }),
             help: help_text(settings, finding, outcome),
             label: label(finding),
         };
