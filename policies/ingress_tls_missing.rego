@@ -9,7 +9,9 @@
 #   below it (`shop.example.com`, not `eu.shop.example.com` nor `example.com`).
 #   Hosts are compared case-insensitively, ignoring a trailing dot. A TLS entry
 #   without `hosts` covers no named host here: what a controller does with it
-#   varies. Rules without a host are left to `wildcard-ingress-host`.
+#   varies. Rules without a host are left to `wildcard-ingress-host`. A NGINX
+#   mergeable "minion" Ingress (`nginx.org/mergeable-ingress-type: minion`) is
+#   skipped: its master Ingress holds the TLS settings for the host.
 # custom:
 #   severity: warning
 #   scope: object
@@ -30,11 +32,15 @@ import data.seaworthy.lib.k8s.ingress_tls_hosts
 import rego.v1
 
 violation contains {"msg": msg, "path": entry.path} if {
+	not minion
 	some entry in ingress_rule_hosts
 	entry.name != "*"
 	not covered(entry.name)
 	msg := message(entry.host)
 }
+
+# NGINX mergeable Ingresses: minions may not declare TLS; the master does.
+minion if object.get(input, ["metadata", "annotations", "nginx.org/mergeable-ingress-type"], "") == "minion"
 
 covered(name) if {
 	some tls in ingress_tls_hosts

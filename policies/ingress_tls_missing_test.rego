@@ -83,3 +83,13 @@ test_v1beta1_ingress_is_checked if {
 test_other_kinds_are_ignored if {
 	count(ingress_tls_missing.violation) == 0 with input as {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": {"rules": [{"host": "a.example.com"}]}}
 }
+
+test_nginx_mergeable_minion_is_left_to_its_master if {
+	inp := object.union(ingress(["cafe.example.com"], null), {"metadata": {"name": "coffee", "annotations": {"nginx.org/mergeable-ingress-type": "minion"}}})
+	count(ingress_tls_missing.violation) == 0 with input as inp
+}
+
+test_nginx_mergeable_master_is_checked if {
+	inp := object.union(ingress(["cafe.example.com"], null), {"metadata": {"name": "cafe", "annotations": {"nginx.org/mergeable-ingress-type": "master"}}})
+	count(ingress_tls_missing.violation) == 1 with input as inp
+}
