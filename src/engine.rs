@@ -159,8 +159,28 @@ impl Engine {
             reason: e.to_string(),
         })?;
         let mut engine = Engine { inner };
+        engine.check_recursion(catalog)?;
         engine.check_rules(catalog)?;
         Ok(engine)
+    }
+
+    /// Refuses functions that call themselves: regorus's interpreter
+    /// would overflow the stack and abort the process.
+    fn check_recursion(&self, catalog: &Catalog) -> Result<(), PolicyError> {
+        let Some(cycle) = crate::policy::recursion::find_cycle(&catalog.modules) else {
+            return Ok(());
+        };
+        let message = format!(
+            "a function calls itself, which Rego does not allow: {}",
+            cycle.chain.join(" -> ")
+        );
+        Err(match catalog.modules.get(cycle.module) {
+            Some(m) => PolicyError::at(m, cycle.line, 1, message),
+            None => PolicyError::Unreadable {
+                path: "policies".into(),
+                reason: message,
+            },
+        })
     }
 
     /// Evaluates every rule once on an empty object, so that errors which

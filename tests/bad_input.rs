@@ -610,10 +610,9 @@ fn policy_with_recursive_rules() {
     expect_policy_error("recursive-rules", "cyclic.rego:12:1", "cyclic evaluation");
 }
 
-/// regorus 0.14 detects recursion between rules but not a function calling
-/// itself: evaluating it overflows the stack and aborts the process.
+/// regorus's interpreter would overflow the stack on a function calling
+/// itself; the policy is refused before anything runs.
 #[test]
-#[ignore = "regorus overflows the stack on a recursive function"]
 fn policy_with_a_recursive_function() {
     expect_policy_error(
         "recursive-function",

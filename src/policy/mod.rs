@@ -3,6 +3,7 @@
 
 pub mod docs;
 pub mod metadata;
+pub mod recursion;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
