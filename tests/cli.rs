@@ -996,3 +996,67 @@ fn helm_output_is_mapped_to_its_templates() {
         "{message}"
     );
 }
+
+/// GitHub code scanning rejects a run of more than 25,000 results: the
+/// SARIF report keeps the most important ones and says how many it left out.
+#[test]
+fn sarif_respects_github_result_limit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::new();
+    for i in 0..1300 {
+        text.push_str(&format!(
+            "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p{i}\nspec:\n  containers:\n    - name: a\n      image: busybox:latest\n    - name: b\n      image: busybox:latest\n"
+        ));
+    }
+    std::fs::write(dir.path().join("many.yaml"), text).expect("write");
+    let out = seaworthy_in(
+        dir.path(),
+        &[
+            "lint",
+            "many.yaml",
+            "--no-config",
+            "--select",
+            "all",
+            "--preview",
+            "--format",
+            "sarif=out.sarif",
+            "--format",
+            "json=out.json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let all: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out.json")).expect("json"))
+            .expect("json");
+    let total = all["findings"].as_array().map_or(0, Vec::len);
+    assert!(
+        total > 25_000,
+        "only {total} findings: the input is too small"
+    );
+    let sarif: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("out.sarif")).expect("sarif"),
+    )
+    .expect("sarif");
+    let run = &sarif["runs"][0];
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), 25_000);
+    let errors_kept = results.iter().filter(|r| r["level"] == "error").count();
+    let errors_all = all["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .count();
+    assert_eq!(errors_kept, errors_all, "every error is kept");
+    let note = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .and_then(|n| n.last())
+        .and_then(|n| n["message"]["text"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        note.starts_with(&format!("{} results left out", total - 25_000)),
+        "{note}"
+    );
+}

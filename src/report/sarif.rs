@@ -232,17 +232,27 @@ fn result(finding: &Finding, rule_index: Option<usize>, outcome: &Outcome) -> Sa
     result
 }
 
+/// GitHub code scanning rejects a run with more results than this.
+pub const MAX_RESULTS: usize = 25_000;
+
 pub fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write) -> io::Result<()> {
     let rules: Vec<ReportingDescriptor> = settings.rules.iter().map(descriptor).collect();
-    let results: Vec<SarifResult> = outcome
-        .findings
-        .iter()
+    // Over GitHub's limit, keep what matters most: findings that count
+    // before suppressed or baseline ones, errors before warnings and notes.
+    let mut kept: Vec<&crate::finding::Finding> = outcome.findings.iter().collect();
+    let left_out = kept.len().saturating_sub(MAX_RESULTS);
+    if left_out > 0 {
+        kept.sort_by_key(|f| (!f.counts(), std::cmp::Reverse(f.severity)));
+        kept.truncate(MAX_RESULTS);
+    }
+    let results: Vec<SarifResult> = kept
+        .into_iter()
         .map(|f| {
             let index = settings.rules.iter().position(|r| r.id == f.rule);
             result(f, index, outcome)
         })
         .collect();
-    let notifications: Vec<Notification> = outcome
+    let mut notifications: Vec<Notification> = outcome
         .errors
         .iter()
         .map(|e| {
@@ -252,6 +262,20 @@ pub fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write) -> io:
                 .build()
         })
         .collect();
+    if left_out > 0 {
+        notifications.push(
+            Notification::builder()
+                .message(
+                    Message::builder()
+                        .text(format!(
+                            "{left_out} results left out: GitHub code scanning accepts at most {MAX_RESULTS} per run; the JSON report has them all"
+                        ))
+                        .build(),
+                )
+                .level(serde_json::Value::from("warning"))
+                .build(),
+        );
+    }
     let invocation = Invocation::builder()
         .execution_successful(outcome.errors.is_empty())
         .tool_execution_notifications(notifications)
