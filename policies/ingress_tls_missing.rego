@@ -9,7 +9,7 @@
 #   below it (`shop.example.com`, not `eu.shop.example.com` nor `example.com`).
 #   Hosts are compared case-insensitively, ignoring a trailing dot. A TLS entry
 #   without `hosts` covers no named host here: what a controller does with it
-#   varies. Rules without a host are left to `wildcard-ingress-host`. A NGINX
+#   varies. Rules without a host are left to `wildcard-ingress-host`. An NGINX
 #   mergeable "minion" Ingress (`nginx.org/mergeable-ingress-type: minion`) is
 #   skipped: its master Ingress holds the TLS settings for the host.
 # custom:
