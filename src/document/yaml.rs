@@ -215,10 +215,18 @@ fn next_document_marker(text: &str, from: usize) -> Option<usize> {
 }
 
 /// Maps the parser's (line, character column) markers to our positions.
+///
+/// The parser ends a line at `\n` and at a lone `\r` too; our positions
+/// count `\n` only, as everywhere else in seaworthy. The two agree unless
+/// the text holds a `\r` that is not followed by `\n`.
 struct LineIndex<'a> {
     text: &'a str,
-    /// Byte offset of the start of each line (0-based lines).
+    /// Byte offset of the start of each of the parser's lines (0-based).
     starts: Vec<usize>,
+    /// Where each of the parser's lines starts in our terms: the line, and
+    /// the column (0-based) it starts at, which is not 0 after a lone `\r`.
+    /// Empty when the text has no lone `\r`: then the lines are the same.
+    origins: Vec<(u32, u32)>,
     ascii: bool,
     /// For non-ASCII text: the byte offset of every `CHECKPOINT`th character
     /// of each line, and where each line's checkpoints begin in that list,
@@ -233,8 +241,31 @@ const CHECKPOINT: usize = 64;
 
 impl<'a> LineIndex<'a> {
     fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let mut lone_cr = false;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' {
+                starts.push(i + 1);
+            } else if b == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+                starts.push(i + 1);
+                lone_cr = true;
+            }
+        }
+        let mut origins = Vec::new();
+        if lone_cr {
+            let (mut line, mut column) = (1u32, 0u32);
+            origins.push((line, column));
+            for w in starts.windows(2) {
+                if bytes[w[1] - 1] == b'\n' {
+                    line += 1;
+                    column = 0;
+                } else {
+                    column += text[w[0]..w[1]].chars().count() as u32;
+                }
+                origins.push((line, column));
+            }
+        }
         let ascii = text.is_ascii();
         let (mut checkpoints, mut line_checkpoints) = (Vec::new(), Vec::new());
         if !ascii {
@@ -252,6 +283,7 @@ impl<'a> LineIndex<'a> {
         LineIndex {
             text,
             starts,
+            origins,
             ascii,
             checkpoints,
             line_checkpoints,
@@ -280,6 +312,8 @@ impl<'a> LineIndex<'a> {
             .map_or(line_end, |(i, _)| from + i)
     }
 
+    /// The position of byte `offset` in the parser's lines, as the base of
+    /// a chunk for [`LineIndex::pos`].
     fn pos_of_byte(&self, offset: usize) -> Pos {
         let line = self
             .starts
@@ -313,14 +347,35 @@ impl<'a> LineIndex<'a> {
             .get(line0 + 1)
             .copied()
             .unwrap_or(self.text.len());
-        let offset = if self.ascii {
-            (line_start + col).min(line_end)
+        // The line's last offset: its line break, or the end of the text.
+        let last = if line0 + 1 < self.starts.len() {
+            line_end - 1
+        } else {
+            line_end
+        };
+        let mut offset = if self.ascii {
+            line_start + col
         } else {
             self.char_offset(line0, col)
         };
+        // A column past the end of its line stops at the line's end (the
+        // column is counted again: a character column may overshoot the
+        // last line, where the offset cannot).
+        if offset >= last {
+            offset = last;
+            col = if self.ascii {
+                last - line_start
+            } else {
+                self.text[line_start..last].chars().count()
+            };
+        }
+        let (line, column) = match self.origins.get(line0) {
+            Some(&(line, start)) => (line, start + col as u32),
+            None => (line0 as u32 + 1, col as u32),
+        };
         Pos {
-            line: line0 as u32 + 1,
-            column: col as u32 + 1,
+            line,
+            column: column + 1,
             offset,
         }
     }
@@ -797,6 +852,27 @@ mod tests {
 
     fn key(k: &str) -> PathSeg {
         PathSeg::Key(k.into())
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line_for_the_parser_but_not_our_positions() {
+        // The parser reads `b` on a line of its own; positions count `\n`.
+        let n = one("a: 1\rb: \u{e9}\rc: 3\n");
+        let b = n.entry("b").unwrap();
+        assert_eq!(b.key_span.start.offset, 5);
+        assert_eq!((b.key_span.start.line, b.key_span.start.column), (1, 6));
+        let c = n.entry("c").unwrap();
+        assert_eq!(c.value.span.start.offset, 14);
+        assert_eq!(
+            (c.value.span.start.line, c.value.span.start.column),
+            (1, 14)
+        );
+        let err = parse_stream("a: 1\rb: [\rc: d: e\n").errors.remove(0);
+        assert_eq!(err.pos.line, 1);
+        assert_eq!(
+            err.pos.column as usize,
+            "a: 1\rb: [\rc: d: e\n"[..err.pos.offset].chars().count() + 1
+        );
     }
 
     #[test]
