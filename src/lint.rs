@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use crate::baseline::{Baseline, BaselineError};
 use crate::config::{suggest, Config, ConfigError, Spanned};
-use crate::document::{self, display_path, Document, Node, ObjectRef, PathSeg, Value};
+use crate::document::{self, display_path, Document, Node, ObjectRef, PathSeg, Span, Value};
 use crate::engine::{to_value, BatchRunner, Engine, EvalError, Violation};
 use crate::finding::BaselineState;
 use crate::finding::{FailOn, Finding, Location, Related, Severity};
@@ -561,22 +561,7 @@ fn schema_findings(rule: &Rule, schemas: &Schemas, doc: &Document) -> Vec<Findin
     schemas
         .check(doc)
         .into_iter()
-        .map(|p| Finding {
-            rule: rule.id.clone(),
-            severity: rule.meta.severity,
-            message: p.message,
-            object: Some(doc.object.clone()),
-            path: p.path,
-            location: Location {
-                source: doc.source,
-                span: p.span,
-                missing: None,
-                context: Some(doc.root.span),
-            },
-            related: Vec::new(),
-            suppression: None,
-            baseline: None,
-        })
+        .map(|p| located_finding(rule, doc, p.message, p.path, p.span))
         .collect()
 }
 
@@ -590,31 +575,45 @@ fn duplicate_key_findings(
     duplicates
         .into_iter()
         .filter_map(|p| {
-            let at = p.span.start.offset;
-            let doc = documents.iter().find(|d| {
-                d.source == p.source && d.root.span.start.offset <= at && at < d.root.span.end.offset
-            })?;
-            Some(Finding {
-                rule: rule.id.clone(),
-                severity: rule.meta.severity,
-                message: format!(
+            // Documents are in source and offset order.
+            let key = (p.source, p.span.start.offset);
+            let i = documents.partition_point(|d| (d.source, d.root.span.start.offset) <= key);
+            let doc = documents.get(i.checked_sub(1)?)?;
+            (doc.source == p.source && key.1 < doc.root.span.end.offset).then(|| {
+                let message = format!(
                     "{}: the later value wins here, and `kubectl apply --validate=strict` refuses the object",
                     p.message
-                ),
-                object: Some(doc.object.clone()),
-                path: Vec::new(),
-                location: Location {
-                    source: p.source,
-                    span: p.span,
-                    missing: None,
-                    context: Some(doc.root.span),
-                },
-                related: Vec::new(),
-                suppression: None,
-                baseline: None,
+                );
+                located_finding(rule, doc, message, Vec::new(), p.span)
             })
         })
         .collect()
+}
+
+/// A finding of a rule written in Rust, at a span it found itself.
+fn located_finding(
+    rule: &Rule,
+    doc: &Document,
+    message: String,
+    path: Vec<PathSeg>,
+    span: Span,
+) -> Finding {
+    Finding {
+        rule: rule.id.clone(),
+        severity: rule.meta.severity,
+        message,
+        object: Some(doc.object.clone()),
+        path,
+        location: Location {
+            source: doc.source,
+            span,
+            missing: None,
+            context: Some(doc.root.span),
+        },
+        related: Vec::new(),
+        suppression: None,
+        baseline: None,
+    }
 }
 
 /// The input of inventory rules: `{"objects": [...]}`.
