@@ -27,9 +27,14 @@ fn seaworthy_in(dir: &Path, args: &[&str]) -> Output {
 
 /// `seaworthy lint --no-config --format json ARGS...` from the crate root.
 fn lint(args: &[&str]) -> Output {
+    lint_in(&root(), args)
+}
+
+/// `seaworthy lint --no-config --format json ARGS...` from `dir`.
+fn lint_in(dir: &Path, args: &[&str]) -> Output {
     let mut all = vec!["lint", "--no-config", "--format", "json"];
     all.extend_from_slice(args);
-    seaworthy_in(&root(), &all)
+    seaworthy_in(dir, &all)
 }
 
 fn stderr(o: &Output) -> String {
@@ -117,10 +122,7 @@ fn expect_findings(file: &str, expected: &[(&str, &str)]) {
 fn expect_unreadable(dir: &Path, file: &str, reason: &str) {
     let good = root().join(GOOD);
     let good = good.to_str().expect("UTF-8 path");
-    let o = seaworthy_in(
-        dir,
-        &["lint", "--no-config", "--format", "json", file, good],
-    );
+    let o = lint_in(dir, &[file, good]);
     assert_eq!(o.status.code(), Some(2), "{file}: {}", stderr(&o));
     let err = stderr(&o);
     assert!(
@@ -215,13 +217,9 @@ fn ten_thousand_levels_of_nesting() {
     std::fs::write(dir.path().join("flow.yaml"), flow).expect("write");
     std::fs::write(dir.path().join("block.yaml"), block).expect("write");
     let good = root().join(GOOD);
-    let o = seaworthy_in(
+    let o = lint_in(
         dir.path(),
         &[
-            "lint",
-            "--no-config",
-            "--format",
-            "json",
             "flow.yaml",
             "block.yaml",
             good.to_str().expect("UTF-8 path"),
@@ -362,17 +360,7 @@ fn big_mappings_and_long_lines_are_read_in_linear_time() {
     );
     std::fs::write(dir.path().join("minified.json"), &json).expect("write");
     let started = Instant::now();
-    let o = seaworthy_in(
-        dir.path(),
-        &[
-            "lint",
-            "--no-config",
-            "--format",
-            "json",
-            "keys.yaml",
-            "minified.json",
-        ],
-    );
+    let o = lint_in(dir.path(), &["keys.yaml", "minified.json"]);
     // Both took far over ten minutes before; a few seconds now.
     assert!(started.elapsed() < Duration::from_secs(120));
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
@@ -460,10 +448,7 @@ fn symlink_loops() {
     std::fs::copy(root().join(GOOD), sub.join("app.yaml")).expect("copy");
     // A folder that links to its parent: walked once, no file twice.
     std::os::unix::fs::symlink("..", sub.join("up")).expect("symlink");
-    let o = seaworthy_in(
-        dir.path(),
-        &["lint", "--no-config", "--format", "json", "manifests"],
-    );
+    let o = lint_in(dir.path(), &["manifests"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let r = report(&o);
     assert_eq!(r["summary"]["files"], 1);
@@ -488,16 +473,9 @@ fn unreadable_file() {
     if std::fs::read(&path).is_ok() {
         // As root, permissions do not stop reads: the file is linted.
         let good = root().join(GOOD);
-        let o = seaworthy_in(
+        let o = lint_in(
             dir.path(),
-            &[
-                "lint",
-                "--no-config",
-                "--format",
-                "json",
-                "secret.yaml",
-                good.to_str().expect("UTF-8 path"),
-            ],
+            &["secret.yaml", good.to_str().expect("UTF-8 path")],
         );
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
         assert_eq!(
@@ -515,10 +493,7 @@ fn a_directory_named_like_a_manifest_is_walked() {
     let folder = dir.path().join("x.yaml");
     std::fs::create_dir(&folder).expect("mkdir");
     std::fs::copy(root().join(GOOD), folder.join("inner.yaml")).expect("copy");
-    let o = seaworthy_in(
-        dir.path(),
-        &["lint", "--no-config", "--format", "json", "x.yaml"],
-    );
+    let o = lint_in(dir.path(), &["x.yaml"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(
         findings_in(&report(&o), "x.yaml/inner.yaml"),
