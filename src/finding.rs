@@ -107,6 +107,25 @@ pub enum BaselineState {
     Unchanged,
 }
 
+/// Puts findings in report order, by source (in the order the paths were
+/// given), position, rule and message, and drops exact repeats.
+pub fn sort_for_report(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            (
+                f.location.source,
+                f.location.span.start,
+                f.location.span.end,
+            )
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+    findings.dedup();
+}
+
 impl Finding {
     /// Whether the finding counts for the gate: not suppressed, and not
     /// already in the baseline.

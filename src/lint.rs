@@ -10,7 +10,7 @@ use crate::config::{suggest, Config, ConfigError, Spanned};
 use crate::document::{self, display_path, Document, Node, ObjectRef, PathSeg, Span, Value};
 use crate::engine::{to_value, BatchRunner, Engine, EvalError, Violation};
 use crate::finding::BaselineState;
-use crate::finding::{FailOn, Finding, Location, Related, Severity};
+use crate::finding::{sort_for_report, FailOn, Finding, Location, Related, Severity};
 use crate::policy::{Catalog, PolicyError, Rule, Scope, Status, INVALID_MANIFEST, PARSE_ERROR};
 use crate::schema::Schemas;
 use crate::source::{self, SourceError, SourceFile};
@@ -474,20 +474,7 @@ pub fn lint_sources(
         }
     }
 
-    findings.sort_by(|a, b| {
-        let key = |f: &Finding| {
-            (
-                f.location.source,
-                f.location.span.start,
-                f.location.span.end,
-            )
-        };
-        key(a)
-            .cmp(&key(b))
-            .then_with(|| a.rule.cmp(&b.rule))
-            .then_with(|| a.message.cmp(&b.message))
-    });
-    findings.dedup();
+    sort_for_report(&mut findings);
     Ok(Outcome {
         objects: documents.len(),
         checked: documents
@@ -530,11 +517,10 @@ fn evaluate_document(
             continue;
         }
         match result {
-            Ok(violations) => findings.extend(
-                violations
-                    .into_iter()
-                    .map(|v| finding(rule, doc, v.msg, v.path, Vec::new())),
-            ),
+            Ok(violations) => findings.extend(violations.into_iter().map(|v| {
+                let location = locate(doc, &v.path);
+                finding(rule, doc, v.msg, v.path, location, Vec::new())
+            })),
             Err(message) => errors.push(EvalError {
                 rule: rule.id.clone(),
                 message,
@@ -561,7 +547,16 @@ fn schema_findings(rule: &Rule, schemas: &Schemas, doc: &Document) -> Vec<Findin
     schemas
         .check(doc)
         .into_iter()
-        .map(|p| located_finding(rule, doc, p.message, p.path, p.span))
+        .map(|p| {
+            finding(
+                rule,
+                doc,
+                p.message,
+                p.path,
+                at_span(doc, p.span),
+                Vec::new(),
+            )
+        })
         .collect()
 }
 
@@ -584,36 +579,10 @@ fn duplicate_key_findings(
                     "{}: the later value wins here, and `kubectl apply --validate=strict` refuses the object",
                     p.message
                 );
-                located_finding(rule, doc, message, Vec::new(), p.span)
+                finding(rule, doc, message, Vec::new(), at_span(doc, p.span), Vec::new())
             })
         })
         .collect()
-}
-
-/// A finding of a rule written in Rust, at a span it found itself.
-fn located_finding(
-    rule: &Rule,
-    doc: &Document,
-    message: String,
-    path: Vec<PathSeg>,
-    span: Span,
-) -> Finding {
-    Finding {
-        rule: rule.id.clone(),
-        severity: rule.meta.severity,
-        message,
-        object: Some(doc.object.clone()),
-        path,
-        location: Location {
-            source: doc.source,
-            span,
-            missing: None,
-            context: Some(doc.root.span),
-        },
-        related: Vec::new(),
-        suppression: None,
-        baseline: None,
-    }
 }
 
 /// The input of inventory rules: `{"objects": [...]}`.
@@ -664,17 +633,19 @@ fn inventory_findings(
                 location: locate(other, &place.path),
             });
         }
-        findings.push(finding(rule, doc, v.msg, v.path, related));
+        let location = locate(doc, &v.path);
+        findings.push(finding(rule, doc, v.msg, v.path, location, related));
     }
     Ok(findings)
 }
 
-/// A rule's finding on a document, located at `path`.
+/// A rule's finding on a document, at `location`.
 fn finding(
     rule: &Rule,
     doc: &Document,
     message: String,
     path: Vec<PathSeg>,
+    location: Location,
     related: Vec<Related>,
 ) -> Finding {
     Finding {
@@ -682,11 +653,21 @@ fn finding(
         severity: rule.meta.severity,
         message,
         object: Some(doc.object.clone()),
-        location: locate(doc, &path),
+        location,
         path,
         related,
         suppression: None,
         baseline: None,
+    }
+}
+
+/// A place a rule written in Rust found itself, in a document.
+fn at_span(doc: &Document, span: Span) -> Location {
+    Location {
+        source: doc.source,
+        span,
+        missing: None,
+        context: Some(doc.root.span),
     }
 }
 

@@ -437,20 +437,7 @@ fn outcome(settings: &Settings, picks: &mut Picks) -> Outcome {
     let mut findings: Vec<Finding> = (0..picks.below(9))
         .map(|_| finding(picks, &made, &rules))
         .collect();
-    findings.sort_by(|a, b| {
-        let key = |f: &Finding| {
-            (
-                f.location.source,
-                f.location.span.start,
-                f.location.span.end,
-            )
-        };
-        key(a)
-            .cmp(&key(b))
-            .then_with(|| a.rule.cmp(&b.rule))
-            .then_with(|| a.message.cmp(&b.message))
-    });
-    findings.dedup();
+    seaworthy::finding::sort_for_report(&mut findings);
     let mut checked: Vec<(usize, ObjectRef)> = Vec::new();
     for f in &findings {
         if let Some(object) = &f.object {
