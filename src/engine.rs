@@ -77,6 +77,9 @@ pub struct Engine {
 pub struct Batch {
     engine: Engine,
     queries: Vec<Option<String>>,
+    /// Each rule's key in the generated rule's object, made once rather
+    /// than for every rule of every object.
+    keys: Vec<regorus::Value>,
     program: Option<Program>,
 }
 
@@ -239,6 +242,9 @@ impl Engine {
         let batch = Batch {
             engine,
             queries: rules.iter().map(|r| r.query.clone()).collect(),
+            keys: (0..rules.len())
+                .map(|i| regorus::Value::from(i.to_string().as_str()))
+                .collect(),
             program,
         };
         Ok((batch, note))
@@ -367,13 +373,13 @@ impl BatchRunner {
     fn split(&self, value: &regorus::Value) -> Option<Vec<Result<Vec<Violation>, String>>> {
         let map = value.as_object().ok()?;
         Some(
-            (0..self.batch.queries.len())
-                .map(
-                    |i| match map.get(&regorus::Value::from(i.to_string().as_str())) {
-                        None => Ok(Vec::new()),
-                        Some(v) => violations(v),
-                    },
-                )
+            self.batch
+                .keys
+                .iter()
+                .map(|key| match map.get(key) {
+                    None => Ok(Vec::new()),
+                    Some(v) => violations(v),
+                })
                 .collect(),
         )
     }
