@@ -92,6 +92,7 @@ fn evaluate(c: &mut Criterion) {
     let (batch, note) = engine.batch(&object_rules).expect("batch");
     assert!(note.is_none(), "the policies fell back to the interpreter");
     let values: Vec<regorus::Value> = documents.iter().map(|d| to_value(&d.root)).collect();
+    let kinds: Vec<&str> = documents.iter().map(|d| d.object.kind.as_str()).collect();
 
     let mut group = c.benchmark_group("evaluate");
     group.throughput(Throughput::Elements(documents.len() as u64));
@@ -105,8 +106,8 @@ fn evaluate(c: &mut Criterion) {
     let mut runner = batch.runner();
     group.bench_function("object_rules", |b| {
         b.iter(|| {
-            for v in &values {
-                black_box(runner.evaluate(v.clone()));
+            for (v, kind) in values.iter().zip(&kinds) {
+                black_box(runner.evaluate(v.clone(), Some(kind)));
             }
         })
     });
@@ -120,7 +121,7 @@ fn evaluate(c: &mut Criterion) {
         .insert("objects".into(), regorus::Value::from(values.clone()));
     let mut runner = inventory_batch.runner();
     group.bench_function("inventory_rules", |b| {
-        b.iter(|| black_box(runner.evaluate(input.clone())))
+        b.iter(|| black_box(runner.evaluate(input.clone(), None)))
     });
     group.finish();
 }

@@ -210,6 +210,7 @@ fn lint_command(args: LintArgs) -> CommandResult {
         baseline: args.baseline.clone(),
     };
     let settings = Settings::resolve(&config, &choices, &args.policies).map_err(boxed)?;
+    crate::timing::mark("settings");
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -217,6 +218,7 @@ fn lint_command(args: LintArgs) -> CommandResult {
     };
     let outcome = lint::run(&settings, &paths).map_err(boxed)?;
     report::emit(&outputs, &outcome, &settings).map_err(|e| boxed(OutputFailed(e)))?;
+    crate::timing::mark("reports");
     Ok(outcome.exit_code(settings.fail_on))
 }
 

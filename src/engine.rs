@@ -55,9 +55,10 @@ fn evaluation_message(message: String) -> String {
 /// limit is what stops a looping policy; this only has to stay out of its way.
 const INSTRUCTION_LIMIT: usize = 500_000_000;
 
-/// The generated module that gathers every object rule into one rule.
+/// The generated module that gathers the rules of a batch into one rule per
+/// group of kinds.
 const BATCH_MODULE: &str = "seaworthy-batch.rego";
-const BATCH_QUERY: &str = "data.seaworthy.batch.violations";
+const BATCH_PACKAGE: &str = "data.seaworthy.batch";
 
 /// A compiled set of policies. Cheap to clone: clone one per worker thread.
 #[derive(Clone)]
@@ -65,22 +66,38 @@ pub struct Engine {
     inner: regorus::Engine,
 }
 
-/// Evaluates all object-scoped rules on one object at a time.
+/// Evaluates all the rules of one scope on one input at a time.
 ///
-/// The rules are gathered into one generated rule, so the helpers they share
-/// (every container, the pod spec…) are computed once per object, and that
-/// rule is compiled to regorus's bytecode VM, several times faster than its
-/// tree-walking interpreter. The interpreter stays as the fallback: for
-/// policies the compiler does not support, and to name the rule behind an
-/// evaluation error.
+/// The rules that apply to a kind are gathered into one generated rule, so
+/// the helpers they share (every container, the pod spec…) are computed once
+/// per object and a ConfigMap does not pay for the container rules. Every
+/// generated rule is an entry point of one program for regorus's bytecode VM,
+/// several times faster than its tree-walking interpreter. The interpreter
+/// stays as the fallback: for policies the compiler does not support, and to
+/// name the rule behind an evaluation error.
 #[derive(Clone)]
 pub struct Batch {
     engine: Engine,
     queries: Vec<Option<String>>,
-    /// Each rule's key in the generated rule's object, made once rather
+    /// Each rule's key in the generated rules' objects, made once rather
     /// than for every rule of every object.
     keys: Vec<regorus::Value>,
+    groups: Vec<Group>,
+    /// The group of each kind some rule names.
+    by_kind: std::collections::HashMap<String, usize>,
+    /// The group of the kinds no rule names (the rules without `kinds`).
+    other_kinds: Option<usize>,
+    /// The group of every rule, for inputs that are not one object.
+    every_rule: Option<usize>,
     program: Option<Program>,
+}
+
+/// Rules of a batch that run together, through one generated rule.
+#[derive(Clone)]
+struct Group {
+    query: String,
+    /// Indexes of the rules, in the batch's order.
+    members: Vec<usize>,
 }
 
 /// A policy compiled for the VM, shared by the workers.
@@ -211,16 +228,20 @@ impl Engine {
         Ok(())
     }
 
-    /// Gathers `rules` (object-scoped) into one [`Batch`]. `None` in
-    /// `compile_note` means the fast path is on; otherwise it says why not.
+    /// Gathers `rules` into one [`Batch`]. `None` in the note means the fast
+    /// path is on; otherwise it says why not.
     pub fn batch(&self, rules: &[&Rule]) -> Result<(Batch, Option<String>), PolicyError> {
-        let mut text = String::from("package seaworthy.batch\n\nviolations := {\n");
-        for (i, rule) in rules.iter().enumerate() {
-            if let Some(query) = &rule.query {
-                text.push_str(&format!("  \"{i}\": {query},\n"));
+        let plan = GroupPlan::new(rules);
+        let mut text = String::from("package seaworthy.batch\n");
+        for (g, group) in plan.groups.iter().enumerate() {
+            text.push_str(&format!("\ng{g} := {{\n"));
+            for &i in &group.members {
+                if let Some(query) = &rules[i].query {
+                    text.push_str(&format!("  \"{i}\": {query},\n"));
+                }
             }
+            text.push_str("}\n");
         }
-        text.push_str("}\n");
         let mut engine = self.clone();
         engine
             .inner
@@ -229,7 +250,8 @@ impl Engine {
                 path: BATCH_MODULE.into(),
                 reason: e.to_string(),
             })?;
-        let (program, note) = match engine.compile_program() {
+        let entries: Vec<&str> = plan.groups.iter().map(|g| g.query.as_str()).collect();
+        let (program, note) = match engine.compile_program(&entries) {
             Ok(p) => (Some(p), None),
             Err(e) => (
                 None,
@@ -245,21 +267,27 @@ impl Engine {
             keys: (0..rules.len())
                 .map(|i| regorus::Value::from(i.to_string().as_str()))
                 .collect(),
+            groups: plan.groups,
+            by_kind: plan.by_kind,
+            other_kinds: plan.other_kinds,
+            every_rule: plan.every_rule,
             program,
         };
         Ok((batch, note))
     }
 
-    fn compile_program(&mut self) -> Result<Program, String> {
-        let entry: regorus::Rc<str> = BATCH_QUERY.into();
+    fn compile_program(&mut self, entries: &[&str]) -> Result<Program, String> {
+        // The compiled policy holds every module; its entry point is only
+        // the interpreter's default.
+        let first: regorus::Rc<str> = (*entries.first().ok_or("no rules to compile")?).into();
         let policy = self
             .inner
-            .compile_with_entrypoint(&entry)
+            .compile_with_entrypoint(&first)
             .map_err(|e| e.to_string())?;
         let code =
             regorus::languages::rego::compiler::Compiler::compile_from_policy_with_host_await(
                 &policy,
-                &[BATCH_QUERY],
+                entries,
                 &[(GROUP, 1)],
             )
             .map_err(|e| e.to_string())?;
@@ -292,6 +320,75 @@ impl Engine {
     }
 }
 
+/// How the rules of a batch are grouped: one group per distinct set of
+/// rules that apply to a kind, so each object runs only its kind's rules.
+struct GroupPlan {
+    groups: Vec<Group>,
+    by_kind: std::collections::HashMap<String, usize>,
+    other_kinds: Option<usize>,
+    every_rule: Option<usize>,
+}
+
+impl GroupPlan {
+    fn new(rules: &[&Rule]) -> GroupPlan {
+        let mut plan = GroupPlan {
+            groups: Vec::new(),
+            by_kind: Default::default(),
+            other_kinds: None,
+            every_rule: None,
+        };
+        let runnable = |i: &usize| rules[*i].query.is_some();
+        let all: Vec<usize> = (0..rules.len()).filter(runnable).collect();
+        plan.every_rule = plan.group_of(all);
+        let mut named: Vec<&str> = rules
+            .iter()
+            .flat_map(|r| r.meta.kinds.iter().flatten())
+            .map(String::as_str)
+            .filter(|k| *k != "*")
+            .collect();
+        named.sort_unstable();
+        named.dedup();
+        for kind in named {
+            let members = (0..rules.len())
+                .filter(runnable)
+                .filter(|&i| rules[i].applies_to(kind))
+                .collect();
+            if let Some(g) = plan.group_of(members) {
+                plan.by_kind.insert(kind.to_string(), g);
+            }
+        }
+        // A kind no rule names gets the rules without a kind list.
+        let other = (0..rules.len())
+            .filter(runnable)
+            .filter(|&i| {
+                rules[i]
+                    .meta
+                    .kinds
+                    .as_ref()
+                    .is_none_or(|k| k.iter().any(|k| k == "*"))
+            })
+            .collect();
+        plan.other_kinds = plan.group_of(other);
+        plan
+    }
+
+    /// The group of exactly these rules, made if new; `None` when empty.
+    fn group_of(&mut self, members: Vec<usize>) -> Option<usize> {
+        if members.is_empty() {
+            return None;
+        }
+        if let Some(g) = self.groups.iter().position(|g| g.members == members) {
+            return Some(g);
+        }
+        let g = self.groups.len();
+        self.groups.push(Group {
+            query: format!("{BATCH_PACKAGE}.g{g}"),
+            members,
+        });
+        Some(g)
+    }
+}
+
 impl Batch {
     /// Whether objects run on the VM rather than the interpreter.
     pub fn compiled(&self) -> bool {
@@ -318,16 +415,30 @@ impl Batch {
 }
 
 impl BatchRunner {
-    /// The violations of every rule of the batch on `input` (an object, or
-    /// the inventory `{"objects": [...]}`), in the order the rules were
-    /// given; an error says what failed in that rule.
-    pub fn evaluate(&mut self, input: regorus::Value) -> Vec<Result<Vec<Violation>, String>> {
+    /// The violations of every rule of the batch on `input`, in the order
+    /// the rules were given; an error says what failed in that rule.
+    /// `kind` is the kind of the object `input` is, and only the rules that
+    /// apply to it run; `None` runs every rule (the inventory
+    /// `{"objects": [...]}`).
+    pub fn evaluate(
+        &mut self,
+        input: regorus::Value,
+        kind: Option<&str>,
+    ) -> Vec<Result<Vec<Violation>, String>> {
+        let batch = &self.batch;
+        let group = match kind {
+            None => batch.every_rule,
+            Some(kind) => batch.by_kind.get(kind).copied().or(batch.other_kinds),
+        };
+        let Some(group) = group else {
+            return batch.queries.iter().map(|_| Ok(Vec::new())).collect();
+        };
         let mut timed_out = false;
         if let Some(vm) = &mut self.vm {
             vm.set_input(input.clone());
-            match run_vm(vm) {
+            match run_vm(vm, &batch.groups[group].query) {
                 Ok(value) => {
-                    if let Some(results) = self.split(&value) {
+                    if let Some(results) = self.split(group, &value) {
                         return results;
                     }
                 }
@@ -336,52 +447,63 @@ impl BatchRunner {
         }
         // The interpreter is slower than the VM: after the VM's time limit,
         // only its rule-by-rule run can say which rule is to blame.
-        self.interpret(input, !timed_out)
+        self.interpret(input, group, !timed_out)
     }
 
-    /// The interpreter's answer: the whole batch at once, or rule by rule
+    /// Whether `kind` has rules to run in this batch.
+    pub fn has_rules_for(&self, kind: &str) -> bool {
+        self.batch.by_kind.contains_key(kind) || self.batch.other_kinds.is_some()
+    }
+
+    /// The interpreter's answer: the whole group at once, or rule by rule
     /// when that fails, so that an error names its rule.
     fn interpret(
         &mut self,
         input: regorus::Value,
-        whole_batch: bool,
+        group: usize,
+        whole_group: bool,
     ) -> Vec<Result<Vec<Violation>, String>> {
         let engine = &mut self.batch.engine.inner;
         engine.set_input(input);
-        if whole_batch {
-            if let Ok(value) = engine.eval_rule(BATCH_QUERY.into()) {
-                if let Some(results) = self.split(&value) {
+        if whole_group {
+            if let Ok(value) = engine.eval_rule(self.batch.groups[group].query.clone()) {
+                if let Some(results) = self.split(group, &value) {
                     return results;
                 }
             }
         }
         let engine = &mut self.batch.engine.inner;
+        let members = &self.batch.groups[group].members;
         self.batch
             .queries
             .iter()
-            .map(|query| match query {
-                None => Ok(Vec::new()),
-                Some(q) => engine
+            .enumerate()
+            .map(|(i, query)| match query {
+                Some(q) if members.contains(&i) => engine
                     .eval_rule(q.clone())
                     .map_err(|e| evaluation_message(e.to_string()))
                     .and_then(|v| violations(&v)),
+                _ => Ok(Vec::new()),
             })
             .collect()
     }
 
-    /// Splits the batch rule's object into each rule's violations.
-    fn split(&self, value: &regorus::Value) -> Option<Vec<Result<Vec<Violation>, String>>> {
+    /// Splits a group rule's object into each rule's violations.
+    fn split(
+        &self,
+        group: usize,
+        value: &regorus::Value,
+    ) -> Option<Vec<Result<Vec<Violation>, String>>> {
         let map = value.as_object().ok()?;
-        Some(
-            self.batch
-                .keys
-                .iter()
-                .map(|key| match map.get(key) {
-                    None => Ok(Vec::new()),
-                    Some(v) => violations(v),
-                })
-                .collect(),
-        )
+        let members = &self.batch.groups[group].members;
+        let mut results: Vec<Result<Vec<Violation>, String>> =
+            self.batch.keys.iter().map(|_| Ok(Vec::new())).collect();
+        for &i in members {
+            if let Some(v) = map.get(&self.batch.keys[i]) {
+                results[i] = violations(v);
+            }
+        }
+        Some(results)
     }
 
     /// As [`BatchRunner::evaluate`], on the interpreter only: the reference
@@ -390,15 +512,24 @@ impl BatchRunner {
     fn evaluate_interpreted(
         &mut self,
         input: regorus::Value,
+        kind: Option<&str>,
     ) -> Vec<Result<Vec<Violation>, String>> {
-        self.interpret(input, true)
+        let batch = &self.batch;
+        let group = match kind {
+            None => batch.every_rule,
+            Some(kind) => batch.by_kind.get(kind).copied().or(batch.other_kinds),
+        };
+        match group {
+            Some(group) => self.interpret(input, group, true),
+            None => batch.queries.iter().map(|_| Ok(Vec::new())).collect(),
+        }
     }
 }
 
 /// Runs the batch rule, answering the VM's `seaworthy.group` calls.
-fn run_vm(vm: &mut regorus::rvm::RegoVM) -> anyhow::Result<regorus::Value> {
+fn run_vm(vm: &mut regorus::rvm::RegoVM, entry: &str) -> anyhow::Result<regorus::Value> {
     use regorus::rvm::vm::SuspendReason;
-    let mut value = vm.execute_entry_point_by_name(BATCH_QUERY)?;
+    let mut value = vm.execute_entry_point_by_name(entry)?;
     while let Some(reason) = vm.suspend_reason() {
         let SuspendReason::HostAwait {
             argument,
@@ -705,8 +836,13 @@ mod tests {
         let mut violations = 0;
         for object in &objects {
             let value = to_value(object);
-            let fast = runner.evaluate(value.clone());
-            let reference = runner.evaluate_interpreted(value);
+            let kind = object.get("kind").and_then(|k| match &k.value {
+                YamlValue::String(s) => Some(s.as_str()),
+                _ => None,
+            });
+            let kind = Some(kind.unwrap_or(""));
+            let fast = runner.evaluate(value.clone(), kind);
+            let reference = runner.evaluate_interpreted(value, kind);
             assert_eq!(fast.len(), rules);
             assert_eq!(fast, reference, "on {object:?}");
             violations += fast.iter().flatten().map(Vec::len).sum::<usize>();
@@ -723,8 +859,8 @@ mod tests {
         let (batch, _) = batch_for(Scope::Inventory);
         let mut runner = batch.runner();
         let input = crate::lint::inventory(objects.iter().map(to_value).collect());
-        let fast = runner.evaluate(input.clone());
-        let reference = runner.evaluate_interpreted(input);
+        let fast = runner.evaluate(input.clone(), None);
+        let reference = runner.evaluate_interpreted(input, None);
         assert_eq!(fast, reference);
         let found: usize = fast.iter().flatten().map(Vec::len).sum();
         assert!(found > 5, "only {found} inventory violations");

@@ -315,6 +315,7 @@ pub fn run(settings: &Settings, paths: &[PathBuf]) -> Result<Outcome, PolicyErro
             Err(e) => errors.push(e.into()),
         }
     }
+    crate::timing::mark("read files");
     lint_sources(settings, sources, errors)
 }
 
@@ -325,12 +326,14 @@ pub fn lint_sources(
     mut errors: Vec<RunError>,
 ) -> Result<Outcome, PolicyError> {
     let engine = Engine::new(&settings.catalog, &settings.params, false)?;
+    crate::timing::mark("compile policies");
     let loaded: Vec<_> = sources
         .par_iter()
         .enumerate()
         .map(|(i, s)| document::load(i, s))
         .collect();
 
+    crate::timing::mark("parse");
     let mut findings = Vec::new();
     let mut documents: Vec<Document> = Vec::new();
     let mut duplicate_keys = Vec::new();
@@ -384,7 +387,9 @@ pub fn lint_sources(
         findings.extend(duplicate_key_findings(rule, duplicate_keys, &documents));
     }
 
+    crate::timing::mark("collect documents, schemas");
     let (batch, note) = engine.batch(&object_rules)?;
+    crate::timing::mark("compile object batch");
     let mut notes: Vec<String> = note.into_iter().collect();
     let evaluated: Vec<Evaluated> = documents
         .par_iter()
@@ -410,10 +415,18 @@ pub fn lint_sources(
         }));
     }
 
+    crate::timing::mark("evaluate objects");
     if keep_values {
         let (batch, note) = engine.batch(&inventory_rules)?;
         notes.extend(note);
-        let results = batch.runner().evaluate(inventory(values));
+        crate::timing::mark("compile inventory batch");
+        let input = inventory(values);
+        crate::timing::mark("inventory input");
+        let mut runner = batch.runner();
+        let results = runner.evaluate(input, None);
+        crate::timing::mark("inventory evaluate");
+        drop(runner);
+        crate::timing::mark("inventory drop");
         for (rule, result) in inventory_rules.into_iter().zip(results) {
             let outcome = result
                 .map_err(|message| EvalError {
@@ -432,6 +445,7 @@ pub fn lint_sources(
         }
     }
 
+    crate::timing::mark("inventory");
     let applied = suppress::apply(
         &mut findings,
         &sources,
@@ -474,7 +488,9 @@ pub fn lint_sources(
         }
     }
 
+    crate::timing::mark("suppress, redact, baseline");
     sort_for_report(&mut findings);
+    crate::timing::mark("sort");
     Ok(Outcome {
         objects: documents.len(),
         checked: documents
@@ -510,7 +526,7 @@ fn evaluate_document(
     if !applies {
         return (findings, errors, Some(value));
     }
-    let results = runner.evaluate(value.clone());
+    let results = runner.evaluate(value.clone(), Some(&doc.object.kind));
     for (rule, result) in rules.iter().zip(results) {
         // A rule only reports on the kinds its metadata names.
         if !rule.applies_to(&doc.object.kind) {

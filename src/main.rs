@@ -19,5 +19,6 @@ fn main() -> ExitCode {
         libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
         libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
     }
+    seaworthy::timing::init();
     seaworthy::cli::run()
 }
