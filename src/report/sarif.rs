@@ -5,11 +5,12 @@ use crate::suppress::SuppressionKind;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use rayon::prelude::*;
+
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
     Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
-    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Suppression, Tool,
-    ToolComponent,
+    ReportingDescriptor, Result as SarifResult, ResultLevel, Suppression, Tool, ToolComponent,
 };
 
 use crate::document::Span;
@@ -235,23 +236,37 @@ fn result(finding: &Finding, rule_index: Option<usize>, outcome: &Outcome) -> Sa
 /// GitHub code scanning rejects a run with more results than this.
 pub const MAX_RESULTS: usize = 25_000;
 
+/// Writes the log as compact JSON, streamed: the results are rendered in
+/// parallel chunks and written in order, and never held as one document.
 pub fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write) -> io::Result<()> {
-    let rules: Vec<ReportingDescriptor> = settings.rules.iter().map(descriptor).collect();
     // Over GitHub's limit, keep what matters most: findings that count
     // before suppressed or baseline ones, errors before warnings and notes.
-    let mut kept: Vec<&crate::finding::Finding> = outcome.findings.iter().collect();
+    let mut kept: Vec<&Finding> = outcome.findings.iter().collect();
     let left_out = kept.len().saturating_sub(MAX_RESULTS);
     if left_out > 0 {
         kept.sort_by_key(|f| (!f.counts(), std::cmp::Reverse(f.severity)));
         kept.truncate(MAX_RESULTS);
     }
-    let results: Vec<SarifResult> = kept
-        .into_iter()
-        .map(|f| {
-            let index = settings.rules.iter().position(|r| r.id == f.rule);
-            result(f, index, outcome)
+    let rule_index: std::collections::HashMap<&str, usize> = settings
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    let chunks: Vec<io::Result<Vec<u8>>> = kept
+        .par_chunks(256)
+        .map(|chunk| {
+            let mut bytes = Vec::with_capacity(chunk.len() * 700);
+            for f in chunk {
+                bytes.push(b',');
+                let index = rule_index.get(f.rule.as_str()).copied();
+                serde_json::to_writer(&mut bytes, &result(f, index, outcome))
+                    .map_err(io::Error::other)?;
+            }
+            Ok(bytes)
         })
         .collect();
+
     let mut notifications: Vec<Notification> = outcome
         .errors
         .iter()
@@ -285,21 +300,33 @@ pub fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write) -> io:
         .version(env!("CARGO_PKG_VERSION"))
         .semantic_version(env!("CARGO_PKG_VERSION"))
         .information_uri(env!("CARGO_PKG_REPOSITORY"))
-        .rules(rules)
+        .rules(settings.rules.iter().map(descriptor).collect::<Vec<_>>())
         .build();
-    let run = Run::builder()
-        .tool(Tool::builder().driver(driver).build())
-        .results(results)
-        .invocations(vec![invocation])
-        .column_kind(serde_json::Value::from("unicodeCodePoints"))
-        .build();
-    let sarif = Sarif::builder()
-        .schema(SCHEMA)
-        .version(serde_json::Value::from("2.1.0"))
-        .runs(vec![run])
-        .build();
-    serde_json::to_writer_pretty(&mut *out, &sarif).map_err(io::Error::other)?;
-    writeln!(out)
+    // {"$schema", "version", "runs": [{"tool", "invocations", "columnKind", "results": [...]}]}
+    write!(
+        out,
+        "{{\"$schema\":{},\"version\":\"2.1.0\",\"runs\":[{{\"tool\":{},\"invocations\":[{}],\"columnKind\":\"unicodeCodePoints\",\"results\":[",
+        json(&SCHEMA)?,
+        json(&Tool::builder().driver(driver).build())?,
+        json(&invocation)?,
+    )?;
+    let mut first = true;
+    for chunk in chunks {
+        let chunk = chunk?;
+        // Every result is written with a comma before it; the first one's goes.
+        let bytes = if first {
+            chunk.get(1..).unwrap_or_default()
+        } else {
+            &chunk[..]
+        };
+        first &= chunk.is_empty();
+        out.write_all(bytes)?;
+    }
+    out.write_all(b"]}]}\n")
+}
+
+fn json<T: serde::Serialize>(value: &T) -> io::Result<String> {
+    serde_json::to_string(value).map_err(io::Error::other)
 }
 
 #[cfg(test)]
