@@ -219,7 +219,10 @@ fn lint_command(args: LintArgs) -> CommandResult {
     let outcome = lint::run(&settings, &paths).map_err(boxed)?;
     report::emit(&outputs, &outcome, &settings).map_err(|e| boxed(OutputFailed(e)))?;
     crate::timing::mark("reports");
-    Ok(outcome.exit_code(settings.fail_on))
+    let code = outcome.exit_code(settings.fail_on);
+    // The process exits now: let it hand the memory back whole.
+    std::mem::forget(outcome);
+    Ok(code)
 }
 
 fn rules_command(format: CatalogFormat, policies: &[PathBuf]) -> CommandResult {

@@ -95,6 +95,8 @@ pub struct Batch {
 /// Rules of a batch that run together, through one generated rule.
 #[derive(Clone)]
 struct Group {
+    /// The generated rule's name and its full path.
+    name: String,
     query: String,
     /// Indexes of the rules, in the batch's order.
     members: Vec<usize>,
@@ -178,9 +180,12 @@ impl Engine {
             path: "params".into(),
             reason: e.to_string(),
         })?;
+        crate::timing::mark("engine: modules added");
         let mut engine = Engine { inner };
         engine.check_recursion(catalog)?;
+        crate::timing::mark("engine: recursion");
         engine.check_rules(catalog)?;
+        crate::timing::mark("engine: check rules");
         Ok(engine)
     }
 
@@ -203,12 +208,13 @@ impl Engine {
         })
     }
 
-    /// Evaluates every rule once on an empty object, so that errors which
+    /// Evaluates every custom rule once on an empty object, so that errors which
     /// regorus reports only at evaluation (unknown functions, bad references)
     /// stop the run now, pointing at the policy, instead of once per object.
     fn check_rules(&mut self, catalog: &Catalog) -> Result<(), PolicyError> {
         self.inner.set_input(regorus::Value::new_object());
-        for rule in &catalog.rules {
+        // The built-in policies are checked by their own tests.
+        for rule in catalog.rules.iter().filter(|r| !r.builtin) {
             let Some(query) = &rule.query else { continue };
             if let Err(e) = self.inner.eval_rule(query.clone()) {
                 let e = evaluation_message(e.to_string());
@@ -231,16 +237,34 @@ impl Engine {
     /// Gathers `rules` into one [`Batch`]. `None` in the note means the fast
     /// path is on; otherwise it says why not.
     pub fn batch(&self, rules: &[&Rule]) -> Result<(Batch, Option<String>), PolicyError> {
-        let plan = GroupPlan::new(rules);
+        let (mut batches, note) = self.batches(&[rules])?;
+        let batch = batches.pop().ok_or_else(|| PolicyError::Unreadable {
+            path: BATCH_MODULE.into(),
+            reason: "no batch was made".into(),
+        })?;
+        Ok((batch, note))
+    }
+
+    /// One [`Batch`] for each set of rules (object rules, inventory rules),
+    /// compiled together: analysing the policies is the larger part of
+    /// compiling them, and is done once.
+    pub fn batches(&self, sets: &[&[&Rule]]) -> Result<(Vec<Batch>, Option<String>), PolicyError> {
+        let plans: Vec<GroupPlan> = sets
+            .iter()
+            .enumerate()
+            .map(|(s, rules)| GroupPlan::new(s, rules))
+            .collect();
         let mut text = String::from("package seaworthy.batch\n");
-        for (g, group) in plan.groups.iter().enumerate() {
-            text.push_str(&format!("\ng{g} := {{\n"));
-            for &i in &group.members {
-                if let Some(query) = &rules[i].query {
-                    text.push_str(&format!("  \"{i}\": {query},\n"));
+        for (plan, rules) in plans.iter().zip(sets) {
+            for group in &plan.groups {
+                text.push_str(&format!("\n{} := {{\n", group.name));
+                for &i in &group.members {
+                    if let Some(query) = &rules[i].query {
+                        text.push_str(&format!("  \"{i}\": {query},\n"));
+                    }
                 }
+                text.push_str("}\n");
             }
-            text.push_str("}\n");
         }
         let mut engine = self.clone();
         engine
@@ -250,30 +274,41 @@ impl Engine {
                 path: BATCH_MODULE.into(),
                 reason: e.to_string(),
             })?;
-        let entries: Vec<&str> = plan.groups.iter().map(|g| g.query.as_str()).collect();
-        let (program, note) = match engine.compile_program(&entries) {
-            Ok(p) => (Some(p), None),
-            Err(e) => (
-                None,
-                Some(format!(
-                    "policies evaluated by the interpreter, which is slower: {}",
-                    e.lines().next().unwrap_or_default()
-                )),
-            ),
+        let entries: Vec<&str> = plans
+            .iter()
+            .flat_map(|p| p.groups.iter().map(|g| g.query.as_str()))
+            .collect();
+        let (program, note) = if entries.is_empty() {
+            (None, None)
+        } else {
+            match engine.compile_program(&entries) {
+                Ok(p) => (Some(p), None),
+                Err(e) => (
+                    None,
+                    Some(format!(
+                        "policies evaluated by the interpreter, which is slower: {}",
+                        e.lines().next().unwrap_or_default()
+                    )),
+                ),
+            }
         };
-        let batch = Batch {
-            engine,
-            queries: rules.iter().map(|r| r.query.clone()).collect(),
-            keys: (0..rules.len())
-                .map(|i| regorus::Value::from(i.to_string().as_str()))
-                .collect(),
-            groups: plan.groups,
-            by_kind: plan.by_kind,
-            other_kinds: plan.other_kinds,
-            every_rule: plan.every_rule,
-            program,
-        };
-        Ok((batch, note))
+        let batches = plans
+            .into_iter()
+            .zip(sets)
+            .map(|(plan, rules)| Batch {
+                engine: engine.clone(),
+                queries: rules.iter().map(|r| r.query.clone()).collect(),
+                keys: (0..rules.len())
+                    .map(|i| regorus::Value::from(i.to_string().as_str()))
+                    .collect(),
+                groups: plan.groups,
+                by_kind: plan.by_kind,
+                other_kinds: plan.other_kinds,
+                every_rule: plan.every_rule,
+                program: program.clone(),
+            })
+            .collect();
+        Ok((batches, note))
     }
 
     fn compile_program(&mut self, entries: &[&str]) -> Result<Program, String> {
@@ -323,6 +358,8 @@ impl Engine {
 /// How the rules of a batch are grouped: one group per distinct set of
 /// rules that apply to a kind, so each object runs only its kind's rules.
 struct GroupPlan {
+    /// Which set of the batches this is: groups are named after it.
+    set: usize,
     groups: Vec<Group>,
     by_kind: std::collections::HashMap<String, usize>,
     other_kinds: Option<usize>,
@@ -330,8 +367,9 @@ struct GroupPlan {
 }
 
 impl GroupPlan {
-    fn new(rules: &[&Rule]) -> GroupPlan {
+    fn new(set: usize, rules: &[&Rule]) -> GroupPlan {
         let mut plan = GroupPlan {
+            set,
             groups: Vec::new(),
             by_kind: Default::default(),
             other_kinds: None,
@@ -381,8 +419,10 @@ impl GroupPlan {
             return Some(g);
         }
         let g = self.groups.len();
+        let name = format!("s{}g{g}", self.set);
         self.groups.push(Group {
-            query: format!("{BATCH_PACKAGE}.g{g}"),
+            query: format!("{BATCH_PACKAGE}.{name}"),
+            name,
             members,
         });
         Some(g)

@@ -234,6 +234,23 @@ pub struct Outcome {
     /// Byte ranges of values never to print (Secret data, env values,
     /// annotations), per source.
     pub redactions: Vec<Vec<std::ops::Range<usize>>>,
+    /// What the run built and the reports do not need.
+    pub scratch: Scratch,
+}
+
+/// The document trees and Rego values of a run, kept with its outcome so
+/// that freeing them is the caller's choice: a process about to exit need
+/// not walk hundreds of megabytes to free them piece by piece.
+#[derive(Default)]
+pub struct Scratch {
+    documents: Vec<Document>,
+    runner: Option<BatchRunner>,
+}
+
+impl std::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Scratch({} documents)", self.documents.len())
+    }
 }
 
 /// A failure during the run that did not stop it.
@@ -325,15 +342,41 @@ pub fn lint_sources(
     sources: Vec<SourceFile>,
     mut errors: Vec<RunError>,
 ) -> Result<Outcome, PolicyError> {
-    let engine = Engine::new(&settings.catalog, &settings.params, false)?;
-    crate::timing::mark("compile policies");
-    let loaded: Vec<_> = sources
-        .par_iter()
-        .enumerate()
-        .map(|(i, s)| document::load(i, s))
+    let object_rules: Vec<&Rule> = settings
+        .rules
+        .iter()
+        .filter(|r| r.query.is_some() && r.meta.scope == Scope::Object)
         .collect();
+    let inventory_rules: Vec<&Rule> = settings
+        .rules
+        .iter()
+        .filter(|r| r.query.is_some() && r.meta.scope == Scope::Inventory)
+        .collect();
+    // Compiling the policies and parsing the files do not depend on each
+    // other: one core compiles while the other parses.
+    let (compiled, loaded) = rayon::join(
+        || {
+            let engine = Engine::new(&settings.catalog, &settings.params, false)?;
+            let compiled = engine.batches(&[&object_rules, &inventory_rules]);
+            crate::timing::mark("compile policies");
+            compiled
+        },
+        || {
+            let loaded: Vec<_> = sources
+                .par_iter()
+                .enumerate()
+                .map(|(i, s)| document::load(i, s))
+                .collect();
+            crate::timing::mark("parse");
+            loaded
+        },
+    );
+    let (mut batches, note) = compiled?;
+    let mut notes: Vec<String> = note.into_iter().collect();
+    let (Some(inventory_batch), Some(batch)) = (batches.pop(), batches.pop()) else {
+        unreachable!("one batch per set of rules");
+    };
 
-    crate::timing::mark("parse");
     let mut findings = Vec::new();
     let mut documents: Vec<Document> = Vec::new();
     let mut duplicate_keys = Vec::new();
@@ -369,16 +412,6 @@ pub fn lint_sources(
         documents.extend(l.documents);
     }
 
-    let object_rules: Vec<&Rule> = settings
-        .rules
-        .iter()
-        .filter(|r| r.query.is_some() && r.meta.scope == Scope::Object)
-        .collect();
-    let inventory_rules: Vec<&Rule> = settings
-        .rules
-        .iter()
-        .filter(|r| r.query.is_some() && r.meta.scope == Scope::Inventory)
-        .collect();
     let keep_values = !inventory_rules.is_empty();
 
     let schema_rule = settings.rules.iter().find(|r| r.id == INVALID_MANIFEST);
@@ -388,9 +421,6 @@ pub fn lint_sources(
     }
 
     crate::timing::mark("collect documents, schemas");
-    let (batch, note) = engine.batch(&object_rules)?;
-    crate::timing::mark("compile object batch");
-    let mut notes: Vec<String> = note.into_iter().collect();
     let evaluated: Vec<Evaluated> = documents
         .par_iter()
         .map_init(
@@ -416,17 +446,12 @@ pub fn lint_sources(
     }
 
     crate::timing::mark("evaluate objects");
+    let mut scratch = Scratch::default();
     if keep_values {
-        let (batch, note) = engine.batch(&inventory_rules)?;
-        notes.extend(note);
-        crate::timing::mark("compile inventory batch");
         let input = inventory(values);
-        crate::timing::mark("inventory input");
-        let mut runner = batch.runner();
+        let mut runner = inventory_batch.runner();
         let results = runner.evaluate(input, None);
-        crate::timing::mark("inventory evaluate");
-        drop(runner);
-        crate::timing::mark("inventory drop");
+        scratch.runner = Some(runner);
         for (rule, result) in inventory_rules.into_iter().zip(results) {
             let outcome = result
                 .map_err(|message| EvalError {
@@ -503,6 +528,10 @@ pub fn lint_sources(
         findings,
         errors,
         notes,
+        scratch: Scratch {
+            documents,
+            ..scratch
+        },
     })
 }
 

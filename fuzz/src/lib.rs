@@ -489,6 +489,7 @@ fn outcome(settings: &Settings, picks: &mut Picks) -> Outcome {
         notes,
         templates,
         redactions,
+        scratch: Default::default(),
     }
 }
 

@@ -29,13 +29,42 @@ pub struct SchemaProblem {
 /// The schemas a run checks against: built-in kinds, and the custom
 /// resources that CRDs in the input define.
 #[derive(Default)]
-pub struct Schemas {
-    custom: HashMap<(String, String), Arc<Shapes>>,
+pub struct Schemas<'a> {
+    custom: HashMap<(String, String), CustomSchema<'a>>,
 }
 
-impl Schemas {
+/// A CRD version's schema, turned into shapes when an object first needs
+/// it: most CRDs of an input have no object of their kind beside them.
+struct CustomSchema<'a> {
+    schema: &'a Node,
+    shapes: OnceLock<Arc<Shapes>>,
+}
+
+impl CustomSchema<'_> {
+    fn shapes(&self) -> Arc<Shapes> {
+        self.shapes
+            .get_or_init(|| {
+                let mut shapes = to_json(self.schema);
+                // apiVersion, kind and metadata are the API server's, not
+                // the CRD's to describe.
+                if let Some(props) = shapes
+                    .as_object_mut()
+                    .and_then(|o| o.get_mut("properties"))
+                    .and_then(|p| p.as_object_mut())
+                {
+                    for key in ["apiVersion", "kind", "metadata"] {
+                        props.insert(key.into(), serde_json::json!({}));
+                    }
+                }
+                Arc::new(Shapes::from_json(&shapes))
+            })
+            .clone()
+    }
+}
+
+impl<'a> Schemas<'a> {
     /// Collects the schemas of every CRD among `documents`.
-    pub fn new<'a>(documents: impl Iterator<Item = &'a Document>) -> Schemas {
+    pub fn new(documents: impl Iterator<Item = &'a Document>) -> Schemas<'a> {
         let mut custom = HashMap::new();
         for doc in documents {
             if doc.object.kind != "CustomResourceDefinition"
@@ -67,21 +96,12 @@ impl Schemas {
                 ) else {
                     continue;
                 };
-                let mut shapes = to_json(schema);
-                // apiVersion, kind and metadata are the API server's, not
-                // the CRD's to describe.
-                if let Some(props) = shapes
-                    .as_object_mut()
-                    .and_then(|o| o.get_mut("properties"))
-                    .and_then(|p| p.as_object_mut())
-                {
-                    for key in ["apiVersion", "kind", "metadata"] {
-                        props.insert(key.into(), serde_json::json!({}));
-                    }
-                }
                 custom.insert(
                     (format!("{group}/{name}"), kind.clone()),
-                    Arc::new(Shapes::from_json(&shapes)),
+                    CustomSchema {
+                        schema,
+                        shapes: OnceLock::new(),
+                    },
                 );
             }
         }
@@ -95,7 +115,10 @@ impl Schemas {
             .custom
             .get(&(api_version.to_string(), kind.to_string()))
         {
-            return Some((s.clone(), format!("the CustomResourceDefinition of {kind}")));
+            return Some((
+                s.shapes(),
+                format!("the CustomResourceDefinition of {kind}"),
+            ));
         }
         builtin(api_version, kind).map(|s| (s, kind.to_string()))
     }
