@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use crate::baseline::{Baseline, BaselineError};
 use crate::config::{suggest, Config, ConfigError, Spanned};
 use crate::document::{self, display_path, Document, Node, ObjectRef, PathSeg, Span, Value};
-use crate::engine::{to_value, BatchRunner, Engine, EvalError, Violation};
+use crate::engine::{to_value, Batch, BatchRunner, Engine, EvalError, Violation};
 use crate::finding::BaselineState;
 use crate::finding::{sort_for_report, FailOn, Finding, Location, Related, Severity};
 use crate::policy::{Catalog, PolicyError, Rule, Scope, Status, INVALID_MANIFEST, PARSE_ERROR};
@@ -412,7 +412,7 @@ pub fn lint_sources(
         documents.extend(l.documents);
     }
 
-    let keep_values = !inventory_rules.is_empty();
+    let inventory_view = InventoryView::of(&inventory_rules);
 
     let schema_rule = settings.rules.iter().find(|r| r.id == INVALID_MANIFEST);
     let schemas = schema_rule.map(|rule| (rule, Schemas::new(documents.iter())));
@@ -421,23 +421,27 @@ pub fn lint_sources(
     }
 
     crate::timing::mark("collect documents, schemas");
-    let evaluated: Vec<Evaluated> = documents
-        .par_iter()
-        .map_init(
-            || batch.runner(),
-            |runner, doc| {
-                let mut result = evaluate_document(runner, &object_rules, doc, keep_values);
-                if let Some((rule, schemas)) = &schemas {
-                    result.0.extend(schema_findings(rule, schemas, doc));
-                }
-                result
-            },
-        )
-        .collect();
-    let mut values = Vec::with_capacity(if keep_values { documents.len() } else { 0 });
-    for (doc, (f, e, value)) in documents.iter().zip(evaluated) {
+    // The inventory rules run on one core, beside the object rules.
+    let (inventory_outcome, evaluated) = rayon::join(
+        || run_inventory(&inventory_batch, &inventory_view, &documents),
+        || {
+            documents
+                .par_iter()
+                .map_init(
+                    || batch.runner(),
+                    |runner, doc| {
+                        let mut result = evaluate_document(runner, &object_rules, doc);
+                        if let Some((rule, schemas)) = &schemas {
+                            result.0.extend(schema_findings(rule, schemas, doc));
+                        }
+                        result
+                    },
+                )
+                .collect::<Vec<_>>()
+        },
+    );
+    for (doc, (f, e)) in documents.iter().zip(evaluated) {
         findings.extend(f);
-        values.extend(value);
         errors.extend(e.into_iter().map(|e| RunError::Evaluation {
             rule: e.rule,
             object: doc.object.logical_name(),
@@ -445,12 +449,9 @@ pub fn lint_sources(
         }));
     }
 
-    crate::timing::mark("evaluate objects");
+    crate::timing::mark("evaluate objects and inventory");
     let mut scratch = Scratch::default();
-    if keep_values {
-        let input = inventory(values);
-        let mut runner = inventory_batch.runner();
-        let results = runner.evaluate(input, None);
+    if let Some((results, runner)) = inventory_outcome {
         scratch.runner = Some(runner);
         for (rule, result) in inventory_rules.into_iter().zip(results) {
             let outcome = result
@@ -535,32 +536,18 @@ pub fn lint_sources(
     })
 }
 
-/// A document's findings and errors, and its Rego value when the inventory
-/// rules need it.
-type Evaluated = (Vec<Finding>, Vec<EvalError>, Option<regorus::Value>);
+/// A document's findings and errors.
+type Evaluated = (Vec<Finding>, Vec<EvalError>);
 
-fn evaluate_document(
-    runner: &mut BatchRunner,
-    rules: &[&Rule],
-    doc: &Document,
-    keep_value: bool,
-) -> Evaluated {
+fn evaluate_document(runner: &mut BatchRunner, rules: &[&Rule], doc: &Document) -> Evaluated {
     let mut findings = Vec::new();
     let mut errors = Vec::new();
-    let applies = rules.iter().any(|r| r.applies_to(&doc.object.kind));
-    if !applies && !keep_value {
-        return (findings, errors, None);
+    let kind = doc.object.kind.as_str();
+    if !runner.has_rules_for(kind) {
+        return (findings, errors);
     }
-    let value = to_value(&doc.root);
-    if !applies {
-        return (findings, errors, Some(value));
-    }
-    let results = runner.evaluate(value.clone(), Some(&doc.object.kind));
+    let results = runner.evaluate(to_value(&doc.root), Some(kind));
     for (rule, result) in rules.iter().zip(results) {
-        // A rule only reports on the kinds its metadata names.
-        if !rule.applies_to(&doc.object.kind) {
-            continue;
-        }
         match result {
             Ok(violations) => findings.extend(violations.into_iter().map(|v| {
                 let location = locate(doc, &v.path);
@@ -572,7 +559,97 @@ fn evaluate_document(
             }),
         }
     }
-    (findings, errors, keep_value.then_some(value))
+    (findings, errors)
+}
+
+/// Runs the inventory rules on every document at once: each rule's
+/// violations, and the runner, which holds the input until it is freed.
+#[allow(clippy::type_complexity)]
+fn run_inventory(
+    batch: &Batch,
+    view: &InventoryView,
+    documents: &[Document],
+) -> Option<(Vec<Result<Vec<Violation>, String>>, BatchRunner)> {
+    if matches!(view, InventoryView::Nothing) {
+        return None;
+    }
+    let values = documents
+        .par_iter()
+        .map(|doc| match view.whole(&doc.object.kind) {
+            true => to_value(&doc.root),
+            false => identity_value(&doc.root),
+        })
+        .collect();
+    let mut runner = batch.runner();
+    let results = runner.evaluate(inventory(values), None);
+    Some((results, runner))
+}
+
+/// How much of each object the inventory rules see. Rules that name their
+/// kinds get objects of those kinds whole and every other object as its
+/// identity ([`identity_value`]): enough to know what else is there,
+/// without holding every ConfigMap and CRD of the input in memory.
+enum InventoryView {
+    /// No inventory rules run.
+    Nothing,
+    /// A rule names no kinds: every object whole.
+    Whole,
+    /// Objects of these kinds whole, the others as their identity.
+    Kinds(std::collections::HashSet<String>),
+}
+
+impl InventoryView {
+    fn of(rules: &[&Rule]) -> InventoryView {
+        if rules.is_empty() {
+            return InventoryView::Nothing;
+        }
+        let mut kinds = std::collections::HashSet::new();
+        for rule in rules {
+            match &rule.meta.kinds {
+                Some(named) if !named.iter().any(|k| k == "*") => {
+                    kinds.extend(named.iter().cloned())
+                }
+                _ => return InventoryView::Whole,
+            }
+        }
+        InventoryView::Kinds(kinds)
+    }
+
+    fn whole(&self, kind: &str) -> bool {
+        match self {
+            InventoryView::Nothing => false,
+            InventoryView::Whole => true,
+            InventoryView::Kinds(kinds) => kinds.contains(kind),
+        }
+    }
+}
+
+/// An object as inventory rules see it when they did not name its kind:
+/// `apiVersion`, `kind` and `metadata` `name`, `namespace` and `labels`.
+fn identity_value(root: &Node) -> regorus::Value {
+    let mut identity = picked(root, &["apiVersion", "kind"]);
+    if let (Some(metadata), Ok(map)) = (root.get("metadata"), identity.as_object_mut()) {
+        // Annotations are left out: they can be large.
+        let value = match metadata.as_map() {
+            Some(_) => picked(metadata, &["name", "namespace", "labels"]),
+            None => to_value(metadata),
+        };
+        map.insert(regorus::Value::from("metadata"), value);
+    }
+    identity
+}
+
+/// The entries of a mapping under `keys`, as a Rego object.
+fn picked(node: &Node, keys: &[&str]) -> regorus::Value {
+    let mut picked = regorus::Value::new_object();
+    if let Ok(map) = picked.as_object_mut() {
+        for key in keys {
+            if let Some(value) = node.get(key) {
+                map.insert(regorus::Value::from(*key), to_value(value));
+            }
+        }
+    }
+    picked
 }
 
 /// Objects rendered from Helm templates, with their byte ranges.

@@ -1060,3 +1060,55 @@ fn sarif_respects_github_result_limit() {
         "{note}"
     );
 }
+
+#[test]
+fn inventory_rules_see_their_kinds_whole_and_the_rest_by_identity() {
+    let dir = tempfile::tempdir().unwrap();
+    // One rule names Service: a ConfigMap reaches it without its data. A
+    // rule that names no kind sees every object whole.
+    let policy = |stem: &str, kinds: &str| {
+        format!(
+            "# METADATA\n# title: T\n# custom:\n#   severity: error\n#   scope: inventory\n{kinds}package seaworthy.policy.{stem}\n\nimport rego.v1\n\nviolation contains {{\"msg\": msg, \"path\": [], \"object\": i}} if {{\n\tsome i, obj in input.objects\n\tobj.kind == \"ConfigMap\"\n\tmsg := sprintf(\"%s labels=%v data=%v annotations=%v\", [obj.metadata.name, object.get(obj.metadata, \"labels\", {{}}), object.get(obj, \"data\", \"absent\"), object.get(obj.metadata, \"annotations\", \"absent\")])\n}}\n"
+        )
+    };
+    std::fs::write(
+        dir.path().join("named.rego"),
+        policy("named", "#   kinds: [Service]\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("every.rego"), policy("every", "")).unwrap();
+    std::fs::write(
+        dir.path().join("cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  labels: {app: shop}\n  annotations: {note: big}\ndata:\n  key: value\n",
+    )
+    .unwrap();
+    let message = |rule: &str| {
+        let out = seaworthy_in(
+            dir.path(),
+            &[
+                "lint",
+                "--no-config",
+                "--policy",
+                ".",
+                "--select",
+                rule,
+                "--format",
+                "json",
+                "cm.yaml",
+            ],
+            None,
+        );
+        columns(&json(&out), &["message"]).join("\n")
+    };
+    assert_eq!(
+        message("named"),
+        r#"settings labels={"app": "shop"} data=absent annotations=absent"#
+    );
+    assert_eq!(
+        message("every"),
+        r#"settings labels={"app": "shop"} data={"key": "value"} annotations={"note": "big"}"#
+    );
+    // Run together, the rules share one input: the one that names no kind
+    // makes every object whole.
+    assert_eq!(message("named,every").lines().count(), 2);
+}
