@@ -232,8 +232,8 @@ pub struct Outcome {
     /// object, template path), in source and offset order.
     pub templates: Templates,
     /// Byte ranges of values never to print (Secret data, env values,
-    /// annotations), per source.
-    pub redactions: Vec<Vec<std::ops::Range<usize>>>,
+    /// annotations), per source: see [`Outcome::redactions`].
+    pub redactions: std::sync::OnceLock<Vec<Vec<std::ops::Range<usize>>>>,
     /// What the run built and the reports do not need.
     pub scratch: Scratch,
 }
@@ -282,6 +282,23 @@ pub enum RunError {
 }
 
 impl Outcome {
+    /// Byte ranges of values never to print, per source, worked out on
+    /// first use: only reports that quote the sources need them.
+    pub fn redactions(&self) -> &[Vec<std::ops::Range<usize>>] {
+        self.redactions.get_or_init(|| {
+            let mut redactions = vec![Vec::new(); self.sources.len()];
+            for doc in &self.scratch.documents {
+                if let (Some(r), Ok(text)) = (
+                    redactions.get_mut(doc.source),
+                    &self.sources[doc.source].text,
+                ) {
+                    r.extend(crate::redact::sensitive_ranges(doc, text));
+                }
+            }
+            redactions
+        })
+    }
+
     /// The Helm template a location was rendered from, if any.
     pub fn template_of(&self, location: &Location) -> Option<&str> {
         template_at(&self.templates, location)
@@ -489,12 +506,6 @@ pub fn lint_sources(
         }
     }
     notes.extend(applied.notes);
-    let mut redactions = vec![Vec::new(); sources.len()];
-    for doc in &documents {
-        if let (Some(r), Ok(text)) = (redactions.get_mut(doc.source), &sources[doc.source].text) {
-            r.extend(crate::redact::sensitive_ranges(doc, text));
-        }
-    }
     let templates: Templates = documents
         .iter()
         .filter_map(|d| {
@@ -524,7 +535,7 @@ pub fn lint_sources(
             .map(|d| (d.source, d.object.clone()))
             .collect(),
         templates,
-        redactions,
+        redactions: Default::default(),
         sources,
         findings,
         errors,

@@ -488,7 +488,7 @@ fn outcome(settings: &Settings, picks: &mut Picks) -> Outcome {
         checked,
         notes,
         templates,
-        redactions,
+        redactions: redactions.into(),
         scratch: Default::default(),
     }
 }

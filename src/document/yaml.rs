@@ -396,11 +396,14 @@ enum Frame {
         merged: Vec<Entry>,
         merged_keys: HashSet<String>,
         pending_key: Option<(String, Span)>,
-        /// The keys of `entries`, so that a mapping of many keys is read in
-        /// linear time rather than searched key by key.
-        keys: HashSet<String>,
+        /// The keys of `entries` once there are many, so that a large
+        /// mapping is read in linear time; a small one is searched.
+        keys: Option<HashSet<String>>,
     },
 }
+
+/// Mappings with more keys than this look keys up in a set.
+const SMALL_MAPPING: usize = 16;
 
 struct Builder<'a> {
     lines: &'a LineIndex<'a>,
@@ -519,7 +522,7 @@ fn parse_chunk(
                     merged: Vec::new(),
                     merged_keys: HashSet::new(),
                     pending_key: None,
-                    keys: HashSet::new(),
+                    keys: None,
                 });
             }
             Event::SequenceEnd | Event::MappingEnd => {
@@ -560,7 +563,11 @@ fn parse_chunk(
                             entries.last().map_or(s, |en| en.value.span.end)
                         };
                         for m in merged {
-                            if keys.insert(m.key.clone()) {
+                            let new = match &mut keys {
+                                Some(keys) => keys.insert(m.key.clone()),
+                                None => !entries.iter().any(|e| e.key == m.key),
+                            };
+                            if new {
                                 entries.push(m);
                             }
                         }
@@ -618,7 +625,20 @@ impl Builder<'_> {
             ..
         }) = self.stack.last_mut()
         {
-            if key != "<<" && !keys.insert(key.clone()) {
+            let seen = match keys {
+                Some(keys) => !keys.insert(key.clone()),
+                None => {
+                    let seen = entries.iter().any(|e| e.key == key);
+                    if entries.len() >= SMALL_MAPPING {
+                        let mut all: HashSet<String> =
+                            entries.iter().map(|e| e.key.clone()).collect();
+                        all.insert(key.clone());
+                        *keys = Some(all);
+                    }
+                    seen
+                }
+            };
+            if key != "<<" && seen {
                 if let Some(i) = entries.iter().position(|e| e.key == key) {
                     // The later value wins, as with go-yaml.
                     entries.remove(i);
@@ -793,10 +813,11 @@ fn parse_int(text: &str) -> Option<i64> {
         b'+' => (false, &text[1..]),
         _ => (false, text),
     };
-    if body.is_empty() || body.starts_with('_') {
+    // Every form (decimal, 0x, 0o, 0b, leading-zero octal) starts with a digit.
+    if !body.as_bytes().first()?.is_ascii_digit() {
         return None;
     }
-    let clean: String = body.chars().filter(|&c| c != '_').collect();
+    let clean = without_underscores(body);
     let magnitude = if let Some(hex) = clean.strip_prefix("0x") {
         i64::from_str_radix(hex, 16).ok()?
     } else if let Some(bin) = clean.strip_prefix("0b") {
@@ -835,8 +856,19 @@ fn parse_float(text: &str) -> Option<f64> {
     {
         return None;
     }
-    let clean: String = text.chars().filter(|&c| c != '_').collect();
-    clean.parse::<f64>().ok()
+    without_underscores(text).parse::<f64>().ok()
+}
+
+/// YAML 1.1 numbers may group digits with `_`.
+fn without_underscores(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('_') {
+        text.chars()
+            .filter(|&c| c != '_')
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
 }
 
 #[cfg(test)]

@@ -143,11 +143,13 @@ pub fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write) -> io:
             finding,
             source: text.map(|t| {
                 let shown = masked[finding.location.source]
-                    .get_or_insert_with(|| match outcome.redactions.get(finding.location.source) {
-                        Some(ranges) if !ranges.is_empty() => {
-                            std::sync::Arc::from(crate::redact::mask(t, ranges))
+                    .get_or_insert_with(|| {
+                        match outcome.redactions().get(finding.location.source) {
+                            Some(ranges) if !ranges.is_empty() => {
+                                std::sync::Arc::from(crate::redact::mask(t, ranges))
+                            }
+                            _ => t.clone(),
                         }
-                        _ => t.clone(),
                     })
                     .clone();
                 NamedSource::new(&source.name, shown).with_language("yaml")
