@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use regorus::rvm::vm::ExecutionMode;
 use regorus::utils::limits::ExecutionTimerConfig;
 
 use crate::document::{Node, PathSeg, Value as YamlValue};
@@ -64,6 +65,9 @@ const BATCH_PACKAGE: &str = "data.seaworthy.batch";
 #[derive(Clone)]
 pub struct Engine {
     inner: regorus::Engine,
+    /// The policy and library modules, to see which rules may reach
+    /// `seaworthy.group`.
+    modules: Arc<[Module]>,
 }
 
 /// Evaluates all the rules of one scope on one input at a time.
@@ -90,6 +94,9 @@ pub struct Batch {
     /// The group of every rule, for inputs that are not one object.
     every_rule: Option<usize>,
     program: Option<Program>,
+    /// How its VMs run: to completion, the faster way, unless a rule may
+    /// call `seaworthy.group`, which needs a VM that suspends.
+    mode: ExecutionMode,
 }
 
 /// Rules of a batch that run together, through one generated rule.
@@ -181,7 +188,13 @@ impl Engine {
             reason: e.to_string(),
         })?;
         crate::timing::mark("engine: modules added");
-        let mut engine = Engine { inner };
+        let modules = catalog
+            .modules
+            .iter()
+            .filter(|m| !m.is_test)
+            .cloned()
+            .collect();
+        let mut engine = Engine { inner, modules };
         engine.check_recursion(catalog)?;
         crate::timing::mark("engine: recursion");
         engine.check_rules(catalog)?;
@@ -306,9 +319,45 @@ impl Engine {
                 other_kinds: plan.other_kinds,
                 every_rule: plan.every_rule,
                 program: program.clone(),
+                mode: if engine.may_call_group(rules) {
+                    ExecutionMode::Suspendable
+                } else {
+                    ExecutionMode::RunToCompletion
+                },
             })
             .collect();
         Ok((batches, note))
+    }
+
+    /// Whether a rule may reach `seaworthy.group`, which only a suspendable
+    /// VM can answer: the rules' modules and every module they name, and the
+    /// modules those name, in turn. Errs towards yes: a dynamic `data[…]`
+    /// reference could reach any module.
+    fn may_call_group(&self, rules: &[&Rule]) -> bool {
+        let mut reached: Vec<&Module> = self
+            .modules
+            .iter()
+            .filter(|m| {
+                rules
+                    .iter()
+                    .any(|r| r.query.as_deref() == Some(&format!("data.{}.violation", m.package)))
+            })
+            .collect();
+        let mut next = 0;
+        while let Some(module) = reached.get(next) {
+            next += 1;
+            if module.text.contains(GROUP) || module.text.contains("data[") {
+                return true;
+            }
+            let named: Vec<&Module> = self
+                .modules
+                .iter()
+                .filter(|m| module.text.contains(&format!("data.{}", m.package)))
+                .filter(|m| !reached.iter().any(|r| r.name == m.name))
+                .collect();
+            reached.extend(named);
+        }
+        false
     }
 
     fn compile_program(&mut self, entries: &[&str]) -> Result<Program, String> {
@@ -443,8 +492,7 @@ impl Batch {
             vm.set_data(p.data.clone()).ok()?;
             vm.set_max_instructions(INSTRUCTION_LIMIT);
             vm.set_execution_timer_config(Some(timer()));
-            // Suspendable, so that `seaworthy.group` calls come back to us.
-            vm.set_execution_mode(regorus::rvm::vm::ExecutionMode::Suspendable);
+            vm.set_execution_mode(self.mode);
             Some(vm)
         });
         BatchRunner {
@@ -915,6 +963,53 @@ mod tests {
         assert!(
             violations > 100,
             "only {violations} violations: the batch is not running"
+        );
+    }
+
+    #[test]
+    fn only_rules_that_may_group_run_on_a_suspendable_vm() {
+        assert_eq!(
+            batch_for(Scope::Object).0.mode,
+            ExecutionMode::RunToCompletion
+        );
+        assert_eq!(
+            batch_for(Scope::Inventory).0.mode,
+            ExecutionMode::Suspendable
+        );
+
+        // An object rule that groups, through a module of its own.
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join("helper.rego"),
+            "package custom.helper\n\nimport rego.v1\n\nby_name(pairs) := seaworthy.group(pairs)\n",
+        )
+        .expect("write");
+        std::fs::write(
+            dir.path().join("grouped.rego"),
+            "# METADATA\n# title: T\n# custom:\n#   severity: error\npackage seaworthy.policy.grouped\n\nimport rego.v1\n\nviolation contains {\"msg\": sprintf(\"%v\", [data.custom.helper.by_name([[input.kind, 1]])]), \"path\": []} if input.kind\n",
+        )
+        .expect("write");
+        let catalog = Catalog::load(&[dir.path().to_path_buf()]).expect("policies load");
+        let params = Node {
+            value: YamlValue::Map(Vec::new()),
+            span: Default::default(),
+        };
+        let engine = Engine::new(&catalog, &params, false).expect("engine");
+        let rules: Vec<&Rule> = catalog.rules.iter().filter(|r| r.id == "grouped").collect();
+        let (batch, _) = engine.batch(&rules).expect("batch");
+        assert_eq!(batch.mode, ExecutionMode::Suspendable);
+        let mut input = regorus::Value::new_object();
+        input
+            .as_object_mut()
+            .expect("object")
+            .insert("kind".into(), "Pod".into());
+        let found = batch.runner().evaluate(input, Some("Pod"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0]
+                .as_ref()
+                .map(|v| v.iter().map(|v| v.msg.clone()).collect::<Vec<_>>()),
+            Ok(vec![r#"{"Pod": [1]}"#.to_string()])
         );
     }
 
