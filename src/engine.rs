@@ -479,6 +479,20 @@ impl GroupPlan {
 }
 
 impl Batch {
+    /// The group of rules to run on an object of `kind`, or on an input
+    /// that is not one object (`None`); `None` when no rule applies.
+    fn group_for(&self, kind: Option<&str>) -> Option<usize> {
+        match kind {
+            None => self.every_rule,
+            Some(kind) => self.by_kind.get(kind).copied().or(self.other_kinds),
+        }
+    }
+
+    /// No violation for any rule: the answer when none of them runs.
+    fn no_violations(&self) -> Vec<Result<Vec<Violation>, String>> {
+        self.queries.iter().map(|_| Ok(Vec::new())).collect()
+    }
+
     /// Whether objects run on the VM rather than the interpreter.
     pub fn compiled(&self) -> bool {
         self.program.is_some()
@@ -514,12 +528,8 @@ impl BatchRunner {
         kind: Option<&str>,
     ) -> Vec<Result<Vec<Violation>, String>> {
         let batch = &self.batch;
-        let group = match kind {
-            None => batch.every_rule,
-            Some(kind) => batch.by_kind.get(kind).copied().or(batch.other_kinds),
-        };
-        let Some(group) = group else {
-            return batch.queries.iter().map(|_| Ok(Vec::new())).collect();
+        let Some(group) = batch.group_for(kind) else {
+            return batch.no_violations();
         };
         let mut timed_out = false;
         if let Some(vm) = &mut self.vm {
@@ -540,7 +550,7 @@ impl BatchRunner {
 
     /// Whether `kind` has rules to run in this batch.
     pub fn has_rules_for(&self, kind: &str) -> bool {
-        self.batch.by_kind.contains_key(kind) || self.batch.other_kinds.is_some()
+        self.batch.group_for(Some(kind)).is_some()
     }
 
     /// The interpreter's answer: the whole group at once, or rule by rule
@@ -584,8 +594,7 @@ impl BatchRunner {
     ) -> Option<Vec<Result<Vec<Violation>, String>>> {
         let map = value.as_object().ok()?;
         let members = &self.batch.groups[group].members;
-        let mut results: Vec<Result<Vec<Violation>, String>> =
-            self.batch.keys.iter().map(|_| Ok(Vec::new())).collect();
+        let mut results = self.batch.no_violations();
         for &i in members {
             if let Some(v) = map.get(&self.batch.keys[i]) {
                 results[i] = violations(v);
@@ -602,14 +611,9 @@ impl BatchRunner {
         input: regorus::Value,
         kind: Option<&str>,
     ) -> Vec<Result<Vec<Violation>, String>> {
-        let batch = &self.batch;
-        let group = match kind {
-            None => batch.every_rule,
-            Some(kind) => batch.by_kind.get(kind).copied().or(batch.other_kinds),
-        };
-        match group {
+        match self.batch.group_for(kind) {
             Some(group) => self.interpret(input, group, true),
-            None => batch.queries.iter().map(|_| Ok(Vec::new())).collect(),
+            None => self.batch.no_violations(),
         }
     }
 }

@@ -488,7 +488,7 @@ pub fn lint_sources(
         }
     }
 
-    crate::timing::mark("inventory");
+    crate::timing::mark("inventory findings");
     let applied = suppress::apply(
         &mut findings,
         &sources,
@@ -575,6 +575,9 @@ fn evaluate_document(runner: &mut BatchRunner, rules: &[&Rule], doc: &Document) 
 
 /// Runs the inventory rules on every document at once: each rule's
 /// violations, and the runner, which holds the input until it is freed.
+/// The input is converted here, although the object rules convert the same
+/// documents: sharing their values would make the inventory wait for the
+/// object rules instead of running beside them.
 #[allow(clippy::type_complexity)]
 fn run_inventory(
     batch: &Batch,
@@ -639,28 +642,26 @@ impl InventoryView {
 /// `apiVersion`, `kind` and `metadata` `name`, `namespace` and `labels`.
 fn identity_value(root: &Node) -> regorus::Value {
     let mut identity = picked(root, &["apiVersion", "kind"]);
-    if let (Some(metadata), Ok(map)) = (root.get("metadata"), identity.as_object_mut()) {
+    if let Some(metadata) = root.get("metadata") {
         // Annotations are left out: they can be large.
         let value = match metadata.as_map() {
-            Some(_) => picked(metadata, &["name", "namespace", "labels"]),
+            Some(_) => regorus::Value::from(picked(metadata, &["name", "namespace", "labels"])),
             None => to_value(metadata),
         };
-        map.insert(regorus::Value::from("metadata"), value);
+        identity.insert(regorus::Value::from("metadata"), value);
     }
-    identity
+    // Built whole, as `to_value` builds objects, so that regorus freezes it.
+    regorus::Value::from(identity)
 }
 
-/// The entries of a mapping under `keys`, as a Rego object.
-fn picked(node: &Node, keys: &[&str]) -> regorus::Value {
-    let mut picked = regorus::Value::new_object();
-    if let Ok(map) = picked.as_object_mut() {
-        for key in keys {
-            if let Some(value) = node.get(key) {
-                map.insert(regorus::Value::from(*key), to_value(value));
-            }
-        }
-    }
-    picked
+/// The entries of a mapping under `keys`, as Rego values.
+fn picked(
+    node: &Node,
+    keys: &[&str],
+) -> std::collections::BTreeMap<regorus::Value, regorus::Value> {
+    keys.iter()
+        .filter_map(|key| Some((regorus::Value::from(*key), to_value(node.get(key)?))))
+        .collect()
 }
 
 /// Objects rendered from Helm templates, with their byte ranges.

@@ -310,17 +310,14 @@ pub fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write) -> io:
         json(&Tool::builder().driver(driver).build())?,
         json(&invocation)?,
     )?;
-    let mut first = true;
-    for chunk in chunks {
+    // Every result is written with a comma before it; the first one's goes.
+    for (i, chunk) in chunks.into_iter().enumerate() {
         let chunk = chunk?;
-        // Every result is written with a comma before it; the first one's goes.
-        let bytes = if first {
+        out.write_all(if i == 0 {
             chunk.get(1..).unwrap_or_default()
         } else {
-            &chunk[..]
-        };
-        first &= chunk.is_empty();
-        out.write_all(bytes)?;
+            &chunk
+        })?;
     }
     out.write_all(b"]}]}\n")
 }
