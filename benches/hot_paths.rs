@@ -15,9 +15,10 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use seaworthy::config::Config;
 use seaworthy::document::{self, Document};
 use seaworthy::engine::{to_value, Engine};
-use seaworthy::lint::{self, Choices, Settings};
+use seaworthy::lint;
 use seaworthy::policy::{Rule, Scope};
 use seaworthy::report::{self, Format};
+use seaworthy::settings::{Choices, Settings, DEFAULT_POLICY_TIMEOUT};
 use seaworthy::source::{self, SourceFile};
 
 // The same allocator as the binary: regorus's cost depends on it.
@@ -86,7 +87,13 @@ fn evaluate(c: &mut Criterion) {
     let settings = all_rules();
     let sources = fixture_sources();
     let documents = fixture_documents(&sources);
-    let engine = Engine::new(&settings.catalog, &settings.params, false).expect("engine");
+    let engine = Engine::new(
+        &settings.catalog,
+        &settings.params,
+        false,
+        DEFAULT_POLICY_TIMEOUT,
+    )
+    .expect("engine");
 
     let object_rules = rules_of(&settings, Scope::Object);
     let (batch, note) = engine.batch(&object_rules).expect("batch");
@@ -128,7 +135,7 @@ fn evaluate(c: &mut Criterion) {
 
 fn sarif(c: &mut Criterion) {
     let settings = all_rules();
-    let outcome =
+    let (outcome, _retained) =
         lint::lint_sources(&settings, fixture_sources(), Vec::new()).expect("lint the fixtures");
     assert!(!outcome.findings.is_empty());
     let mut size = 0;
@@ -137,7 +144,7 @@ fn sarif(c: &mut Criterion) {
     group.bench_function("render", |b| {
         b.iter(|| {
             let mut out = Vec::with_capacity(size);
-            report::render(Format::Sarif, &outcome, &settings, &mut out).expect("render");
+            report::render(Format::Sarif, &outcome, &mut out).expect("render");
             size = out.len();
             black_box(out)
         })

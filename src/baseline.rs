@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use crate::report::FINGERPRINT_KEY;
+use crate::finding::FINGERPRINT_KEY;
 
 /// The fingerprints of a previous report.
 #[derive(Debug, Clone, Default)]

@@ -9,9 +9,11 @@ use crate::config::{self, Config};
 use crate::document::Node;
 use crate::engine::Engine;
 use crate::finding::FailOn;
-use crate::lint::{self, Choices, Settings};
-use crate::policy::{self, Catalog};
+use crate::lint;
+use crate::policy;
 use crate::report::{self, Format, Output};
+use crate::rules;
+use crate::settings::{Choices, Settings, DEFAULT_POLICY_TIMEOUT};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -198,9 +200,6 @@ fn load_config(args: &LintArgs) -> Result<Config, config::ConfigError> {
 fn lint_command(args: LintArgs) -> CommandResult {
     let outputs = parse_outputs(&args.format).map_err(boxed)?;
     let config = load_config(&args).map_err(boxed)?;
-    if let Some(limit) = config.policy_timeout {
-        crate::engine::set_evaluation_limit(limit);
-    }
     let choices = Choices {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
@@ -209,24 +208,25 @@ fn lint_command(args: LintArgs) -> CommandResult {
         strict: args.strict,
         baseline: args.baseline.clone(),
     };
-    let settings = Settings::resolve(&config, &choices, &args.policies).map_err(boxed)?;
+    let mut settings = Settings::resolve(&config, &choices, &args.policies).map_err(boxed)?;
+    settings.quotes_sources = outputs.iter().any(|o| o.format == Format::Human);
     crate::timing::mark("settings");
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
-    let outcome = lint::run(&settings, &paths).map_err(boxed)?;
-    report::emit(&outputs, &outcome, &settings).map_err(|e| boxed(OutputFailed(e)))?;
+    let (outcome, retained) = lint::run(&settings, &paths).map_err(boxed)?;
+    report::emit(&outputs, &outcome).map_err(|e| boxed(OutputFailed(e)))?;
     crate::timing::mark("reports");
     let code = outcome.exit_code(settings.fail_on);
     // The process exits now: let it hand the memory back whole.
-    std::mem::forget(outcome);
+    std::mem::forget((outcome, retained));
     Ok(code)
 }
 
 fn rules_command(format: CatalogFormat, policies: &[PathBuf]) -> CommandResult {
-    let catalog = Catalog::load(policies).map_err(boxed)?;
+    let catalog = rules::catalog(policies).map_err(boxed)?;
     let text = match format {
         CatalogFormat::Table => crate::policy::docs::table(&catalog),
         CatalogFormat::Markdown => crate::policy::docs::markdown(&catalog),
@@ -237,7 +237,7 @@ fn rules_command(format: CatalogFormat, policies: &[PathBuf]) -> CommandResult {
 }
 
 fn explain_command(id: &str, policies: &[PathBuf]) -> CommandResult {
-    let catalog = Catalog::load(policies).map_err(boxed)?;
+    let catalog = rules::catalog(policies).map_err(boxed)?;
     let Some(rule) = catalog.rule(id) else {
         let hint = config::suggest(id, catalog.ids())
             .map(|s| format!("; did you mean `{s}`?"))
@@ -249,12 +249,12 @@ fn explain_command(id: &str, policies: &[PathBuf]) -> CommandResult {
 }
 
 fn policy_test_command(dirs: &[PathBuf]) -> CommandResult {
-    let catalog = Catalog::load(dirs).map_err(boxed)?;
+    let catalog = rules::catalog(dirs).map_err(boxed)?;
     let empty = Node {
         value: crate::document::Value::Map(Vec::new()),
         span: Default::default(),
     };
-    let mut engine = Engine::new(&catalog, &empty, true).map_err(boxed)?;
+    let mut engine = Engine::new(&catalog, &empty, true, DEFAULT_POLICY_TIMEOUT).map_err(boxed)?;
     // With folders named, run only their tests; otherwise the built-ins'.
     let modules: Vec<policy::Module> = if dirs.is_empty() {
         catalog

@@ -5,10 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use globset::{Glob, GlobMatcher};
 use miette::{NamedSource, SourceSpan};
 
 use crate::document::{parse_yaml, Node, Span, Value};
-use crate::finding::{FailOn, Severity};
+use crate::finding::{FailOn, Finding, Severity};
 
 pub const FILE_NAME: &str = ".seaworthy.yaml";
 
@@ -34,7 +35,7 @@ pub struct Config {
     /// Custom policy folders, resolved against the config file's folder.
     pub policies: Vec<PathBuf>,
     /// Findings to suppress, with the reason and an optional expiry.
-    pub exclude: Vec<crate::suppress::Exclude>,
+    pub exclude: Vec<Exclude>,
     /// How long one rule may run on one object (`policy-timeout`).
     pub policy_timeout: Option<std::time::Duration>,
 }
@@ -217,7 +218,7 @@ pub fn parse(source: ConfigSource) -> Result<Config, ConfigError> {
                     ));
                 }
             }
-            "exclude" => config.exclude = crate::suppress::parse_excludes(&source, value)?,
+            "exclude" => config.exclude = parse_excludes(&source, value)?,
             "policy-timeout" => {
                 config.policy_timeout = Some(duration(value).ok_or_else(|| {
                     expected(
@@ -317,29 +318,168 @@ fn string_list(
 /// The closest candidate to a misspelt name, if one is close enough.
 pub fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
-        .map(|c| (edit_distance(name, c), c))
+        .map(|c| (strsim::levenshtein(name, c), c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 4))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
+/// A calendar date, for `until:`.
+pub type Date = jiff::civil::Date;
+
+/// Today in UTC.
+pub fn today() -> Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+}
+
+/// A date written `YYYY-MM-DD`.
+fn parse_date(text: &str) -> Option<Date> {
+    text.trim().parse().ok()
+}
+
+/// One `exclude` entry of the config: every criterion given must match.
+#[derive(Debug, Clone)]
+pub struct Exclude {
+    pub rules: Vec<Spanned<String>>,
+    paths: Vec<GlobMatcher>,
+    kinds: Vec<String>,
+    namespaces: Vec<String>,
+    names: Vec<String>,
+    pub reason: String,
+    pub until: Option<Date>,
+    /// Where the entry is written in the config file, for notes.
+    pub line: u32,
+}
+
+impl Exclude {
+    pub fn matches(&self, finding: &Finding, source_name: &str) -> bool {
+        let any = |list: &[String], value: Option<&str>| {
+            list.is_empty() || value.is_some_and(|v| list.iter().any(|x| x == v))
+        };
+        let object = finding.object.as_ref();
+        (self.rules.is_empty() || self.rules.iter().any(|r| r.value == finding.rule))
+            && (self.paths.is_empty() || self.paths.iter().any(|g| g.is_match(source_name)))
+            && any(&self.kinds, object.map(|o| o.kind.as_str()))
+            && any(
+                &self.namespaces,
+                object.and_then(|o| o.namespace.as_deref()),
+            )
+            && any(&self.names, object.and_then(|o| o.name.as_deref()))
     }
-    prev[b.len()]
+}
+
+/// Reads the `exclude` list of the config.
+pub fn parse_excludes(source: &ConfigSource, node: &Node) -> Result<Vec<Exclude>, ConfigError> {
+    let fail = |node: &Node, message: &str| source.error(node.span, message.to_string(), None);
+    let Some(items) = node.as_seq() else {
+        return Err(fail(node, "`exclude` must be a list of entries"));
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let Some(entries) = item.as_map() else {
+            return Err(fail(
+                item,
+                "an `exclude` entry is a mapping: rules, paths, kinds, namespaces, names, reason, until",
+            ));
+        };
+        let mut exclude = Exclude {
+            rules: Vec::new(),
+            paths: Vec::new(),
+            kinds: Vec::new(),
+            namespaces: Vec::new(),
+            names: Vec::new(),
+            reason: String::new(),
+            until: None,
+            line: item.span.start.line,
+        };
+        for entry in entries {
+            let value = &entry.value;
+            let list = |key: &str| -> Result<Vec<Spanned<String>>, ConfigError> {
+                let items: Vec<&Node> = match &value.value {
+                    Value::Seq(items) => items.iter().collect(),
+                    _ => vec![value],
+                };
+                items
+                    .into_iter()
+                    .map(|n| {
+                        n.as_str()
+                            .map(|s| Spanned {
+                                value: s.to_string(),
+                                span: n.span,
+                            })
+                            .ok_or_else(|| fail(n, &format!("`{key}` lists strings")))
+                    })
+                    .collect()
+            };
+            let strings = |key: &str| -> Result<Vec<String>, ConfigError> {
+                Ok(list(key)?.into_iter().map(|s| s.value).collect())
+            };
+            match entry.key.as_str() {
+                "rules" | "rule" => exclude.rules = list("rules")?,
+                "paths" | "path" => {
+                    for glob in list("paths")? {
+                        let matcher = Glob::new(&glob.value)
+                            .map_err(|e| source.error(glob.span, format!("bad glob: {e}"), None))?
+                            .compile_matcher();
+                        exclude.paths.push(matcher);
+                    }
+                }
+                "kinds" | "kind" => exclude.kinds = strings("kinds")?,
+                "namespaces" | "namespace" => exclude.namespaces = strings("namespaces")?,
+                "names" | "name" => exclude.names = strings("names")?,
+                "reason" => {
+                    exclude.reason = value
+                        .as_str()
+                        .map(str::to_string)
+                        .ok_or_else(|| fail(value, "`reason` is a sentence saying why"))?
+                }
+                "until" => {
+                    let text = match &value.value {
+                        Value::String(s) => s.clone(),
+                        _ => String::new(),
+                    };
+                    exclude.until = Some(
+                        parse_date(&text)
+                            .ok_or_else(|| fail(value, "`until` is a date written YYYY-MM-DD"))?,
+                    );
+                }
+                other => {
+                    return Err(source.error(
+                        entry.key_span,
+                        format!("unknown `exclude` setting `{other}`"),
+                        Some(
+                            "an entry has rules, paths, kinds, namespaces, names, reason, until"
+                                .into(),
+                        ),
+                    ))
+                }
+            }
+        }
+        if exclude.reason.trim().is_empty() {
+            return Err(fail(
+                item,
+                "an `exclude` entry needs a `reason`: suppressions must say why",
+            ));
+        }
+        out.push(exclude);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_parse_and_compare() {
+        let d = parse_date("2026-12-31").unwrap();
+        assert!(parse_date("2027-01-01").unwrap() > d);
+        assert_eq!(parse_date("2026-13-01"), None);
+        assert_eq!(parse_date("2026-02-30"), None);
+        assert_eq!(d.to_string(), "2026-12-31");
+    }
 
     fn parse_text(text: &str) -> Result<Config, ConfigError> {
         parse(ConfigSource {

@@ -3,8 +3,9 @@
 
 use std::fmt;
 
-use crate::document::{ObjectRef, PathSeg, Span};
-use crate::suppress::Suppression;
+use std::sync::Arc;
+
+use crate::document::{display_path, Document, ObjectRef, PathSeg, Span};
 
 /// How serious a finding is. Ordered: `Note < Warning < Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -76,6 +77,30 @@ pub struct Location {
     pub context: Option<Span>,
 }
 
+impl Location {
+    /// The place a policy's path names in a document, or the nearest parent
+    /// that exists when the field is missing.
+    pub fn at_path(doc: &Document, path: &[PathSeg]) -> Location {
+        let resolved = doc.root.resolve(path);
+        Location {
+            source: doc.source,
+            span: resolved.highlight(),
+            missing: (!resolved.exact).then(|| doc.root.missing_suffix(path)),
+            context: Some(doc.root.span),
+        }
+    }
+
+    /// A place in a document that a rule written in Rust found itself.
+    pub fn at_span(doc: &Document, span: Span) -> Location {
+        Location {
+            source: doc.source,
+            span,
+            missing: None,
+            context: Some(doc.root.span),
+        }
+    }
+}
+
 /// Another place a finding involves, such as the other claimant of a host.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Related {
@@ -98,6 +123,12 @@ pub struct Finding {
     pub suppression: Option<Suppression>,
     /// Set when the run compares against a baseline.
     pub baseline: Option<BaselineState>,
+    /// See [`Finding::fingerprint`]; set once the run knows the file the
+    /// finding is reported in.
+    pub fingerprint: String,
+    /// The Helm template the object was rendered from, when known: the file
+    /// machine-readable reports put the finding in.
+    pub template: Option<Arc<str>>,
 }
 
 /// Whether a finding was in the baseline report.
@@ -106,6 +137,46 @@ pub enum BaselineState {
     New,
     Unchanged,
 }
+
+impl BaselineState {
+    /// Its name in SARIF (`baselineState`) and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BaselineState::New => "new",
+            BaselineState::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// Where a suppression was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuppressionKind {
+    /// In the manifest: an annotation or a comment.
+    InSource,
+    /// In the config file.
+    External,
+}
+
+impl SuppressionKind {
+    /// Its name in SARIF (`suppressions[].kind`) and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuppressionKind::InSource => "inSource",
+            SuppressionKind::External => "external",
+        }
+    }
+}
+
+/// Why a finding does not fail the gate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    pub justification: String,
+}
+
+/// The key of the fingerprint in SARIF `partialFingerprints`: bump its
+/// version if what [`Finding::fingerprint`] hashes ever changes.
+pub const FINGERPRINT_KEY: &str = "seaworthy/v1";
 
 /// Puts findings in report order, by source (in the order the paths were
 /// given), position, rule and message, and drops exact repeats.
@@ -135,7 +206,7 @@ impl Finding {
 
     /// A fingerprint that survives edits elsewhere in the file: it hashes the
     /// rule, file, object identity, path and message, never line numbers.
-    pub fn fingerprint(&self, source_name: &str) -> String {
+    pub fn compute_fingerprint(&self, source_name: &str) -> String {
         let mut h = Fnv64::default();
         h.write(self.rule.as_bytes());
         h.write(source_name.as_bytes());
@@ -145,7 +216,7 @@ impl Finding {
             h.write(o.namespace.as_deref().unwrap_or("").as_bytes());
             h.write(o.name.as_deref().unwrap_or("").as_bytes());
         }
-        h.write(crate::document::display_path(&self.path).as_bytes());
+        h.write(display_path(&self.path).as_bytes());
         h.write(self.message.as_bytes());
         if self.object.is_none() {
             // Parse errors have no object or path: their line is their identity.

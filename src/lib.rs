@@ -1,4 +1,8 @@
 //! seaworthy: a policy-as-code production-readiness linter for Kubernetes.
+//!
+//! Modules depend on each other in one direction:
+//! `cli → settings → lint → source / document / engine / policy / rules /
+//! suppress / finding → outcome → report`.
 
 pub mod baseline;
 pub mod cli;
@@ -8,10 +12,13 @@ pub mod engine;
 pub mod finding;
 pub mod interrupt;
 pub mod lint;
+pub mod outcome;
 pub mod policy;
 pub mod redact;
 pub mod report;
+pub mod rules;
 pub mod schema;
+pub mod settings;
 pub mod source;
 pub mod suppress;
 pub mod timing;

@@ -1,13 +1,12 @@
-//! Sources: finding manifest files under the paths given, and reading them
-//! (or stdin) as text. Live cluster objects will arrive here as sources too.
+//! Sources: finding manifest files under the paths given, reading them (or
+//! stdin) as text, and positions in that text ([`Pos`], [`Span`],
+//! [`LineIndex`]). Live cluster objects arrive here as sources too.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use walkdir::WalkDir;
-
-use crate::document::Pos;
 
 /// Where a source's text came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +34,21 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// The source's URI in machine-readable reports: a file's path relative
+    /// to the repository (percent-encoded), or `stdin`.
+    pub fn uri(&self) -> String {
+        match &self.origin {
+            Origin::File(_) => uri_path(&self.name),
+            Origin::Stdin => "stdin".into(),
+        }
+    }
+
+    /// Whether the source is a file of the repository, which reports can
+    /// point at (SARIF `%SRCROOT%`, GitHub annotations, JUnit `file`).
+    pub fn in_repository(&self) -> bool {
+        matches!(self.origin, Origin::File(_))
+    }
+
     pub fn from_text(name: &str, text: &str) -> SourceFile {
         SourceFile {
             origin: Origin::File(PathBuf::from(name)),
@@ -227,6 +241,18 @@ pub fn display_name(path: &Path) -> String {
     parts.join("/")
 }
 
+/// Percent-encodes what a relative URI reference cannot hold as is.
+pub fn uri_path(path: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    const KEPT: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~')
+        .remove(b'/');
+    utf8_percent_encode(path, KEPT).to_string()
+}
+
 /// Decodes UTF-8 (with or without BOM) and UTF-16 with a BOM; anything else
 /// is unreadable at the first bad byte.
 pub fn decode(bytes: &[u8]) -> Result<String, Unreadable> {
@@ -306,16 +332,255 @@ fn decode_utf16(bytes: &[u8], word: fn([u8; 2]) -> u16) -> Result<String, Unread
     })
 }
 
-/// The position of byte `offset` in `text` (which must end at or after it).
+/// The position of byte `offset` in `text`.
 fn pos_of(text: &str, offset: usize) -> Pos {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() as u32 + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    Pos {
-        line,
-        column: before[line_start..].chars().count() as u32 + 1,
-        offset,
+    LineIndex::new(text).pos(offset)
+}
+
+/// A position in a source file: 1-based line and column (columns count
+/// Unicode code points, as editors and SARIF `unicodeCodePoints` do) and the
+/// byte offset, which is what terminal renderers need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+    pub offset: usize,
+}
+
+/// A half-open range `[start, end)` in a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub start: Pos,
+    pub end: Pos,
+}
+
+impl Span {
+    pub fn new(start: Pos, end: Pos) -> Self {
+        Span { start, end }
     }
+
+    /// The smallest span that covers both.
+    pub fn join(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    pub fn byte_len(&self) -> usize {
+        self.end.offset.saturating_sub(self.start.offset)
+    }
+}
+
+/// Maps byte offsets to positions and back, and the YAML parser's (line,
+/// character column) markers to positions.
+///
+/// The parser ends a line at `\n` and at a lone `\r` too; our positions
+/// count `\n` only, as everywhere else in seaworthy. The two agree unless
+/// the text holds a `\r` that is not followed by `\n`.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    /// Byte offset of the start of each of the parser's lines (0-based).
+    starts: Vec<usize>,
+    /// Where each of the parser's lines starts in our terms: the line, and
+    /// the column (0-based) it starts at, which is not 0 after a lone `\r`.
+    /// Empty when the text has no lone `\r`: then the lines are the same.
+    origins: Vec<(u32, u32)>,
+    ascii: bool,
+    /// For non-ASCII text: the byte offset of every `CHECKPOINT`th character
+    /// of each line, and where each line's checkpoints begin in that list,
+    /// so that a column is found without counting from the start of a long
+    /// line (a minified JSON file is one line).
+    checkpoints: Vec<usize>,
+    line_checkpoints: Vec<usize>,
+}
+
+/// Characters between two checkpoints of a non-ASCII line.
+const CHECKPOINT: usize = 64;
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut lone_cr = false;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' {
+                starts.push(i + 1);
+            } else if b == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+                starts.push(i + 1);
+                lone_cr = true;
+            }
+        }
+        let mut origins = Vec::new();
+        if lone_cr {
+            let (mut line, mut column) = (1u32, 0u32);
+            origins.push((line, column));
+            for w in starts.windows(2) {
+                if bytes[w[1] - 1] == b'\n' {
+                    line += 1;
+                    column = 0;
+                } else {
+                    column += text[w[0]..w[1]].chars().count() as u32;
+                }
+                origins.push((line, column));
+            }
+        }
+        let ascii = text.is_ascii();
+        let (mut checkpoints, mut line_checkpoints) = (Vec::new(), Vec::new());
+        if !ascii {
+            for (line, &start) in starts.iter().enumerate() {
+                let end = starts.get(line + 1).copied().unwrap_or(text.len());
+                line_checkpoints.push(checkpoints.len());
+                checkpoints.extend(
+                    text[start..end]
+                        .char_indices()
+                        .step_by(CHECKPOINT)
+                        .map(|(i, _)| start + i),
+                );
+            }
+        }
+        LineIndex {
+            text,
+            starts,
+            origins,
+            ascii,
+            checkpoints,
+            line_checkpoints,
+        }
+    }
+
+    /// The byte offset of character `col` of line `line0`, or the line's end.
+    fn char_offset(&self, line0: usize, col: usize) -> usize {
+        let line_end = self
+            .starts
+            .get(line0 + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let first = self.line_checkpoints[line0];
+        let last = self
+            .line_checkpoints
+            .get(line0 + 1)
+            .copied()
+            .unwrap_or(self.checkpoints.len());
+        let Some(&from) = self.checkpoints[first..last].get(col / CHECKPOINT) else {
+            return line_end;
+        };
+        self.text[from..line_end]
+            .char_indices()
+            .nth(col % CHECKPOINT)
+            .map_or(line_end, |(i, _)| from + i)
+    }
+
+    /// The position of byte `offset` in the parser's lines, as the base of
+    /// a chunk for [`LineIndex::parser_pos`].
+    pub fn parser_base(&self, offset: usize) -> Pos {
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let line_start = self.starts[line];
+        let column = if self.ascii {
+            offset - line_start
+        } else {
+            self.text[line_start..offset].chars().count()
+        };
+        Pos {
+            line: line as u32 + 1,
+            column: column as u32 + 1,
+            offset,
+        }
+    }
+
+    /// The position of a parser marker: `line` is 1-based and `col` 0-based
+    /// in characters, relative to a chunk that starts at `base`.
+    pub fn parser_pos(&self, base: Pos, line: usize, col: usize) -> Pos {
+        let line0 = (base.line as usize - 1) + (line.max(1) - 1);
+        let line0 = line0.min(self.starts.len() - 1);
+        let mut col = col;
+        if line <= 1 {
+            col += base.column as usize - 1;
+        }
+        let line_start = self.starts[line0];
+        let line_end = self
+            .starts
+            .get(line0 + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        // The line's last offset: its line break, or the end of the text.
+        let last = if line0 + 1 < self.starts.len() {
+            line_end - 1
+        } else {
+            line_end
+        };
+        let mut offset = if self.ascii {
+            line_start + col
+        } else {
+            self.char_offset(line0, col)
+        };
+        // A column past the end of its line stops at the line's end (the
+        // column is counted again: a character column may overshoot the
+        // last line, where the offset cannot).
+        if offset >= last {
+            offset = last;
+            col = if self.ascii {
+                last - line_start
+            } else {
+                self.text[line_start..last].chars().count()
+            };
+        }
+        let (line, column) = match self.origins.get(line0) {
+            Some(&(line, start)) => (line, start + col as u32),
+            None => (line0 as u32 + 1, col as u32),
+        };
+        Pos {
+            line,
+            column: column + 1,
+            offset,
+        }
+    }
+}
+
+impl LineIndex<'_> {
+    /// The position of byte `offset` (clamped to the text).
+    pub fn pos(&self, offset: usize) -> Pos {
+        let offset = floor_char_boundary(self.text, offset);
+        let parser = self.parser_base(offset);
+        match self.origins.get(parser.line as usize - 1) {
+            Some(&(line, start)) => Pos {
+                line,
+                column: start + parser.column,
+                offset,
+            },
+            None => parser,
+        }
+    }
+
+    /// The byte offset of a 1-based line and character column; a column
+    /// past the end of its line is the end of the line's text.
+    pub fn offset(&self, line: u32, column: u32) -> usize {
+        let first = match self.origins.is_empty() {
+            true => Some(line as usize - 1).filter(|&l| l < self.starts.len()),
+            false => self.origins.iter().position(|&(l, _)| l == line),
+        };
+        let Some(start) = first.map(|l| self.starts[l]) else {
+            return self.text.len();
+        };
+        let rest = &self.text[start..];
+        let line_text = &rest[..rest.find('\n').map_or(rest.len(), |i| i + 1)];
+        line_text
+            .char_indices()
+            .nth(column.saturating_sub(1) as usize)
+            .map_or(start + line_text.trim_end().len(), |(b, _)| start + b)
+    }
+}
+
+/// The largest char boundary at or below `offset`.
+fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
 }
 
 #[cfg(test)]

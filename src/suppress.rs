@@ -6,11 +6,10 @@
 
 use std::collections::HashMap;
 
-use globset::{Glob, GlobMatcher};
-
-use crate::config::{ConfigError, ConfigSource, Spanned};
-use crate::document::{Document, Node, Pos, Span, Value};
-use crate::finding::{Finding, Location, Severity};
+use crate::config::{Date, Exclude};
+use crate::document::{Document, Node, Pos, Span};
+use crate::finding::{Finding, Location, Suppression, SuppressionKind};
+use crate::rules::{invalid_suppression, unused_suppression};
 use crate::source::SourceFile;
 
 /// The annotation that lists the rules to ignore on an object.
@@ -19,200 +18,6 @@ pub const IGNORE_ANNOTATION: &str = "seaworthy.dev/ignore";
 pub const REASON_ANNOTATION: &str = "seaworthy.dev/ignore-reason";
 /// The comment marker: `# seaworthy:ignore rule-a,rule-b -- reason`.
 const COMMENT_MARKER: &str = "seaworthy:ignore";
-
-pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
-pub const INVALID_SUPPRESSION: &str = "invalid-suppression";
-
-/// Where a suppression was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SuppressionKind {
-    /// In the manifest: an annotation or a comment.
-    InSource,
-    /// In the config file.
-    External,
-}
-
-/// Why a finding does not fail the gate.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Suppression {
-    pub kind: SuppressionKind,
-    pub justification: String,
-}
-
-/// A calendar date, for `until:`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
-}
-
-impl Date {
-    pub fn parse(text: &str) -> Option<Date> {
-        let mut parts = text.trim().splitn(3, '-');
-        let year = parts.next()?.parse().ok()?;
-        let month = parts.next()?.parse().ok()?;
-        let day = parts.next()?.parse().ok()?;
-        ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some(Date { year, month, day })
-    }
-
-    /// Today in UTC.
-    pub fn today() -> Date {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Date::from_days((secs / 86_400) as i64)
-    }
-
-    /// The civil date of a day count since 1970-01-01.
-    fn from_days(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date { year, month, day }
-    }
-}
-
-impl std::fmt::Display for Date {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-/// One `exclude` entry of the config: every criterion given must match.
-#[derive(Debug, Clone)]
-pub struct Exclude {
-    pub rules: Vec<Spanned<String>>,
-    paths: Vec<GlobMatcher>,
-    kinds: Vec<String>,
-    namespaces: Vec<String>,
-    names: Vec<String>,
-    pub reason: String,
-    pub until: Option<Date>,
-    /// Where the entry is written in the config file, for notes.
-    pub line: u32,
-}
-
-impl Exclude {
-    fn matches(&self, finding: &Finding, source_name: &str) -> bool {
-        let any = |list: &[String], value: Option<&str>| {
-            list.is_empty() || value.is_some_and(|v| list.iter().any(|x| x == v))
-        };
-        let object = finding.object.as_ref();
-        (self.rules.is_empty() || self.rules.iter().any(|r| r.value == finding.rule))
-            && (self.paths.is_empty() || self.paths.iter().any(|g| g.is_match(source_name)))
-            && any(&self.kinds, object.map(|o| o.kind.as_str()))
-            && any(
-                &self.namespaces,
-                object.and_then(|o| o.namespace.as_deref()),
-            )
-            && any(&self.names, object.and_then(|o| o.name.as_deref()))
-    }
-}
-
-/// Reads the `exclude` list of the config.
-pub fn parse_excludes(source: &ConfigSource, node: &Node) -> Result<Vec<Exclude>, ConfigError> {
-    let fail = |node: &Node, message: &str| source.error(node.span, message.to_string(), None);
-    let Some(items) = node.as_seq() else {
-        return Err(fail(node, "`exclude` must be a list of entries"));
-    };
-    let mut out = Vec::new();
-    for item in items {
-        let Some(entries) = item.as_map() else {
-            return Err(fail(
-                item,
-                "an `exclude` entry is a mapping: rules, paths, kinds, namespaces, names, reason, until",
-            ));
-        };
-        let mut exclude = Exclude {
-            rules: Vec::new(),
-            paths: Vec::new(),
-            kinds: Vec::new(),
-            namespaces: Vec::new(),
-            names: Vec::new(),
-            reason: String::new(),
-            until: None,
-            line: item.span.start.line,
-        };
-        for entry in entries {
-            let value = &entry.value;
-            let list = |key: &str| -> Result<Vec<Spanned<String>>, ConfigError> {
-                let items: Vec<&Node> = match &value.value {
-                    Value::Seq(items) => items.iter().collect(),
-                    _ => vec![value],
-                };
-                items
-                    .into_iter()
-                    .map(|n| {
-                        n.as_str()
-                            .map(|s| Spanned {
-                                value: s.to_string(),
-                                span: n.span,
-                            })
-                            .ok_or_else(|| fail(n, &format!("`{key}` lists strings")))
-                    })
-                    .collect()
-            };
-            let strings = |key: &str| -> Result<Vec<String>, ConfigError> {
-                Ok(list(key)?.into_iter().map(|s| s.value).collect())
-            };
-            match entry.key.as_str() {
-                "rules" | "rule" => exclude.rules = list("rules")?,
-                "paths" | "path" => {
-                    for glob in list("paths")? {
-                        let matcher = Glob::new(&glob.value)
-                            .map_err(|e| source.error(glob.span, format!("bad glob: {e}"), None))?
-                            .compile_matcher();
-                        exclude.paths.push(matcher);
-                    }
-                }
-                "kinds" | "kind" => exclude.kinds = strings("kinds")?,
-                "namespaces" | "namespace" => exclude.namespaces = strings("namespaces")?,
-                "names" | "name" => exclude.names = strings("names")?,
-                "reason" => {
-                    exclude.reason = value
-                        .as_str()
-                        .map(str::to_string)
-                        .ok_or_else(|| fail(value, "`reason` is a sentence saying why"))?
-                }
-                "until" => {
-                    let text = match &value.value {
-                        Value::String(s) => s.clone(),
-                        _ => String::new(),
-                    };
-                    exclude.until = Some(
-                        Date::parse(&text)
-                            .ok_or_else(|| fail(value, "`until` is a date written YYYY-MM-DD"))?,
-                    );
-                }
-                other => {
-                    return Err(source.error(
-                        entry.key_span,
-                        format!("unknown `exclude` setting `{other}`"),
-                        Some(
-                            "an entry has rules, paths, kinds, namespaces, names, reason, until"
-                                .into(),
-                        ),
-                    ))
-                }
-            }
-        }
-        if exclude.reason.trim().is_empty() {
-            return Err(fail(
-                item,
-                "an `exclude` entry needs a `reason`: suppressions must say why",
-            ));
-        }
-        out.push(exclude);
-    }
-    Ok(out)
-}
 
 /// An in-source suppression: an annotation or a comment.
 #[derive(Debug)]
@@ -317,34 +122,14 @@ pub fn apply(
 
     for s in in_source {
         let rules = s.rules.join(",");
-        let (rule, severity, message) = match (&s.reason, s.used) {
-            (None, _) => (
-                INVALID_SUPPRESSION,
-                Severity::Warning,
-                format!(
-                    "suppression of `{rules}` has no reason, so it suppresses nothing: say why"
-                ),
-            ),
+        let finding = match (&s.reason, s.used) {
+            (None, _) => invalid_suppression::finding(&rules, s.location),
             // A suppression of rules this run does not check is not stale.
             (Some(_), false) if !s.rules.iter().any(|r| enabled(r)) => continue,
-            (Some(_), false) => (
-                UNUSED_SUPPRESSION,
-                Severity::Note,
-                format!("suppression of `{rules}` matches no finding: remove it"),
-            ),
+            (Some(_), false) => unused_suppression::finding(&rules, s.location),
             (Some(_), true) => continue,
         };
-        applied.findings.push(Finding {
-            rule: rule.to_string(),
-            severity,
-            message,
-            object: None,
-            path: Vec::new(),
-            location: s.location,
-            related: Vec::new(),
-            suppression: None,
-            baseline: None,
-        });
+        applied.findings.push(finding);
     }
     for (i, exclude) in excludes.iter().enumerate() {
         match (live[i], exclude_used[i]) {
@@ -463,15 +248,6 @@ fn split_rules(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_parse_and_compare() {
-        let d = Date::parse("2026-12-31").unwrap();
-        assert!(Date::parse("2027-01-01").unwrap() > d);
-        assert_eq!(Date::parse("2026-13-01"), None);
-        assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
-        assert_eq!(Date::from_days(20_819).to_string(), "2027-01-01");
-    }
 
     #[test]
     fn comments_are_found_outside_quotes_only() {

@@ -8,8 +8,9 @@ use std::process::{Command, Output, Stdio};
 use seaworthy::config::Config;
 use seaworthy::document::Node;
 use seaworthy::engine::Engine;
-use seaworthy::lint::{self, Choices, Settings};
-use seaworthy::policy::{Catalog, PARSE_ERROR};
+use seaworthy::lint;
+use seaworthy::rules::{self, parse_error::ID as PARSE_ERROR};
+use seaworthy::settings::{Choices, Settings, DEFAULT_POLICY_TIMEOUT};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -104,7 +105,7 @@ fn settings_for(rule: &str, fixture_dir: &Path) -> Settings {
 /// on every object.
 #[test]
 fn every_rule_has_docs_tests_and_fixtures_that_hold() {
-    let catalog = Catalog::load(&[]).expect("built-in catalog");
+    let catalog = rules::catalog(&[]).expect("built-in catalog");
     let mut checked = 0;
     // Parse errors and suppression reports have tests of their own.
     let checked_here = |r: &&seaworthy::policy::Rule| {
@@ -131,9 +132,9 @@ fn every_rule_has_docs_tests_and_fixtures_that_hold() {
         let dir = root().join("fixtures/policies").join(&stem);
         let settings = settings_for(&rule.id, &dir);
 
-        let pass = lint::run(&settings, &[dir.join("pass.yaml")]).expect("lint");
+        let (pass, _) = lint::run(&settings, &[dir.join("pass.yaml")]).expect("lint");
         assert!(pass.errors.is_empty(), "{}: {:?}", rule.id, pass.errors);
-        assert!(pass.objects > 0, "{}: pass.yaml holds no object", rule.id);
+        assert!(pass.objects() > 0, "{}: pass.yaml holds no object", rule.id);
         let wrong: Vec<_> = pass.findings.iter().filter(|f| f.rule == rule.id).collect();
         assert!(
             wrong.is_empty(),
@@ -141,7 +142,7 @@ fn every_rule_has_docs_tests_and_fixtures_that_hold() {
             rule.id
         );
 
-        let fail = lint::run(&settings, &[dir.join("fail.yaml")]).expect("lint");
+        let (fail, _) = lint::run(&settings, &[dir.join("fail.yaml")]).expect("lint");
         assert!(fail.errors.is_empty(), "{}: {:?}", rule.id, fail.errors);
         let found: Vec<_> = fail.findings.iter().filter(|f| f.rule == rule.id).collect();
         assert!(!found.is_empty(), "{}: fail.yaml gives no finding", rule.id);
@@ -153,7 +154,7 @@ fn every_rule_has_docs_tests_and_fixtures_that_hold() {
             flagged.dedup();
             assert_eq!(
                 flagged.len(),
-                fail.objects,
+                fail.objects(),
                 "{}: every object of fail.yaml must be flagged, got {flagged:?}",
                 rule.id
             );
@@ -184,7 +185,7 @@ fn every_rule_has_docs_tests_and_fixtures_that_hold() {
 
 #[test]
 fn every_fixture_folder_belongs_to_a_rule() {
-    let catalog = Catalog::load(&[]).expect("catalog");
+    let catalog = rules::catalog(&[]).expect("catalog");
     for entry in std::fs::read_dir(root().join("fixtures/policies")).expect("fixtures") {
         let name = entry
             .expect("entry")
@@ -200,12 +201,12 @@ fn every_fixture_folder_belongs_to_a_rule() {
 
 #[test]
 fn the_rego_unit_tests_pass() {
-    let catalog = Catalog::load(&[]).expect("catalog");
+    let catalog = rules::catalog(&[]).expect("catalog");
     let params = Node {
         value: seaworthy::document::Value::Map(Vec::new()),
         span: Default::default(),
     };
-    let mut engine = Engine::new(&catalog, &params, true).expect("engine");
+    let mut engine = Engine::new(&catalog, &params, true, DEFAULT_POLICY_TIMEOUT).expect("engine");
     let outcomes = engine.run_tests(&catalog.modules);
     assert!(outcomes.len() >= 50, "only {} Rego tests", outcomes.len());
     let failed: Vec<_> = outcomes.iter().filter(|o| o.result != Ok(true)).collect();

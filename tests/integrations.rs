@@ -257,13 +257,13 @@ fn junit_counts_add_up_and_every_finding_fails_its_case() {
 
     // One case per object × enabled rule that applies to its kind, and one
     // parse case per file, counted independently through the library.
-    let settings = seaworthy::lint::Settings::resolve(
+    let settings = seaworthy::settings::Settings::resolve(
         &seaworthy::config::Config::default(),
-        &seaworthy::lint::Choices::default(),
+        &seaworthy::settings::Choices::default(),
         &[],
     )
     .unwrap();
-    let outcome = seaworthy::lint::run(&settings, &[dir.path().to_path_buf()]).unwrap();
+    let (outcome, _) = seaworthy::lint::run(&settings, &[dir.path().to_path_buf()]).unwrap();
     let per_object: usize = outcome
         .checked
         .iter()

@@ -9,12 +9,15 @@ use std::sync::Arc;
 
 use seaworthy::config::{self, ConfigError, ConfigSource};
 use seaworthy::document::{self, Node, ObjectRef, PathSeg, Pos, Span, Value};
-use seaworthy::finding::{BaselineState, Finding, Location, Related, Severity};
-use seaworthy::lint::{self, Choices, Outcome, RunError, Settings};
-use seaworthy::policy::PARSE_ERROR;
+use seaworthy::finding::{
+    BaselineState, Finding, Location, Related, Severity, Suppression, SuppressionKind,
+    FINGERPRINT_KEY,
+};
+use seaworthy::outcome::{Outcome, RunError, Tally};
 use seaworthy::report::{self, Format};
+use seaworthy::rules::parse_error::ID as PARSE_ERROR;
+use seaworthy::settings::{Choices, Settings};
 use seaworthy::source::{self, Origin, SourceError, SourceFile, Unreadable};
-use seaworthy::suppress::{Suppression, SuppressionKind};
 
 /// The most nodes of one document whose spans are checked; alias expansion
 /// can make a million.
@@ -313,7 +316,7 @@ fn check_resolved(lines: &Lines, doc: &document::Document, path: &[PathSeg]) {
         "{what}: {highlight:?} is outside its document {:?}",
         root.span
     );
-    let location = lint::locate(doc, path);
+    let location = Location::at_path(doc, path);
     assert_eq!(location.span, highlight);
     assert_eq!(location.context, Some(root.span));
     assert_eq!(location.missing.is_none(), resolved.exact);
@@ -414,12 +417,12 @@ thread_local! {
 pub fn reports(data: &[u8]) {
     let settings = SETTINGS.with(|s| *s);
     let outcome = outcome(settings, &mut Picks::new(data));
-    check_sarif(&outcome, settings);
-    check_json(&outcome, settings);
-    check_junit(&outcome, settings);
-    check_github(&outcome, settings);
+    check_sarif(&outcome);
+    check_json(&outcome);
+    check_junit(&outcome);
+    check_github(&outcome);
     let mut human = Vec::new();
-    report::render(Format::Human, &outcome, settings, &mut human).expect("human report");
+    report::render(Format::Human, &outcome, &mut human).expect("human report");
 }
 
 /// A source for the outcome, with the character boundaries of its text.
@@ -457,7 +460,6 @@ fn outcome(settings: &Settings, picks: &mut Picks) -> Outcome {
         .map(|_| run_error(picks, &rules))
         .collect();
     let notes = (0..picks.below(2)).map(|_| picks.string(20)).collect();
-    let mut templates = Vec::new();
     let mut redactions = Vec::new();
     for (i, m) in made.iter().enumerate() {
         let bounds = Lines::new(&m.text).boundaries();
@@ -469,9 +471,16 @@ fn outcome(settings: &Settings, picks: &mut Picks) -> Outcome {
             }
         }
         ranges.sort_by_key(|r| r.start);
+        // Findings in a source's first range were rendered from a template.
         if picks.chance(40) {
             if let Some(r) = ranges.first() {
-                templates.push((i, r.clone(), picks.string(12)));
+                let template: std::sync::Arc<str> = picks.string(12).into();
+                for f in findings
+                    .iter_mut()
+                    .filter(|f| f.location.source == i && r.contains(&f.location.span.start.offset))
+                {
+                    f.template = Some(template.clone());
+                }
             }
         }
         redactions.push(if picks.chance(128) {
@@ -480,16 +489,24 @@ fn outcome(settings: &Settings, picks: &mut Picks) -> Outcome {
             Vec::new()
         });
     }
+    let sources: Vec<SourceFile> = made.into_iter().map(|m| m.file).collect();
+    for f in &mut findings {
+        let file = f
+            .template
+            .as_deref()
+            .unwrap_or(&sources[f.location.source].name)
+            .to_string();
+        f.fingerprint = f.compute_fingerprint(&file);
+    }
     Outcome {
-        objects: checked.len(),
-        sources: made.into_iter().map(|m| m.file).collect(),
+        sources,
+        tally: Tally::of(&findings),
         findings,
         errors,
         checked,
         notes,
-        templates,
-        redactions: redactions.into(),
-        scratch: Default::default(),
+        redactions,
+        rules: settings.rules.clone(),
     }
 }
 
@@ -637,6 +654,8 @@ fn finding(picks: &mut Picks, made: &[Made], rules: &[&str]) -> Finding {
         related,
         suppression,
         baseline,
+        fingerprint: String::new(),
+        template: None,
     }
 }
 
@@ -665,9 +684,9 @@ fn run_error(picks: &mut Picks, rules: &[&str]) -> RunError {
     }
 }
 
-fn render(format: Format, outcome: &Outcome, settings: &Settings) -> Vec<u8> {
+fn render(format: Format, outcome: &Outcome) -> Vec<u8> {
     let mut out = Vec::new();
-    report::render(format, outcome, settings, &mut out).expect("rendering into memory");
+    report::render(format, outcome, &mut out).expect("rendering into memory");
     out
 }
 
@@ -696,8 +715,8 @@ fn check_region(region: &serde_json::Value, what: &str) {
     }
 }
 
-fn check_sarif(outcome: &Outcome, settings: &Settings) {
-    let out = render(Format::Sarif, outcome, settings);
+fn check_sarif(outcome: &Outcome) {
+    let out = render(Format::Sarif, outcome);
     let sarif: serde_json::Value = serde_json::from_slice(&out)
         .unwrap_or_else(|e| panic!("SARIF is not JSON: {e}\n{}", String::from_utf8_lossy(&out)));
     assert_eq!(sarif["version"], "2.1.0");
@@ -712,7 +731,7 @@ fn check_sarif(outcome: &Outcome, settings: &Settings) {
     for (result, finding) in results.iter().zip(&outcome.findings) {
         assert_eq!(result["ruleId"], finding.rule.as_str());
         let text = result["message"]["text"].as_str().expect("message text");
-        match outcome.template_of(&finding.location) {
+        match &finding.template {
             None => assert_eq!(text, finding.message),
             Some(_) => assert!(text.starts_with(&finding.message)),
         }
@@ -723,12 +742,12 @@ fn check_sarif(outcome: &Outcome, settings: &Settings) {
                 check_region(region, key);
             }
         }
-        assert!(result["partialFingerprints"][report::FINGERPRINT_KEY].is_string());
+        assert!(result["partialFingerprints"][FINGERPRINT_KEY].is_string());
     }
 }
 
-fn check_json(outcome: &Outcome, settings: &Settings) {
-    let out = render(Format::Json, outcome, settings);
+fn check_json(outcome: &Outcome) {
+    let out = render(Format::Json, outcome);
     let json: serde_json::Value = serde_json::from_slice(&out).unwrap_or_else(|e| {
         panic!(
             "the JSON report is not JSON: {e}\n{}",
@@ -752,8 +771,8 @@ fn is_xml_char(c: char) -> bool {
         | '\u{10000}'..='\u{10FFFF}')
 }
 
-fn check_junit(outcome: &Outcome, settings: &Settings) {
-    let out = render(Format::Junit, outcome, settings);
+fn check_junit(outcome: &Outcome) {
+    let out = render(Format::Junit, outcome);
     let xml = String::from_utf8(out).expect("JUnit is UTF-8");
     if let Some(c) = xml.chars().find(|c| !is_xml_char(*c)) {
         panic!("JUnit holds {c:?}, which XML 1.0 forbids:\n{xml}");
@@ -823,8 +842,8 @@ fn unescape_command(text: &str) -> String {
     out
 }
 
-fn check_github(outcome: &Outcome, settings: &Settings) {
-    let out = render(Format::Github, outcome, settings);
+fn check_github(outcome: &Outcome) {
+    let out = render(Format::Github, outcome);
     let text = String::from_utf8(out).expect("UTF-8");
     assert!(!text.contains('\r'), "a raw CR in the commands: {text:?}");
     assert!(text.ends_with('\n'));
@@ -857,7 +876,7 @@ fn check_github(outcome: &Outcome, settings: &Settings) {
                 .unwrap_or_else(|| panic!("property without a value in {line:?}"));
             let value = unescape_command(value);
             match key {
-                "file" => assert_eq!(value, outcome.file_of(&finding.location), "{line:?}"),
+                "file" => assert_eq!(value, outcome.file_of(finding), "{line:?}"),
                 "title" => title = Some(value),
                 "line" | "col" | "endLine" | "endColumn" => {
                     let n: u32 = value.parse().expect("a number");

@@ -4,7 +4,8 @@
 pub mod node;
 mod yaml;
 
-pub use node::{display_path, Entry, Node, PathSeg, Pos, Resolved, Span, Value};
+pub use crate::source::{Pos, Span};
+pub use node::{display_path, Entry, Node, PathSeg, Resolved, Value};
 
 pub use yaml::YamlError;
 

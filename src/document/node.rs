@@ -2,40 +2,7 @@
 
 use std::fmt;
 
-/// A position in a source file: 1-based line and column (columns count
-/// Unicode code points, as editors and SARIF `unicodeCodePoints` do) and the
-/// byte offset, which is what terminal renderers need.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Pos {
-    pub line: u32,
-    pub column: u32,
-    pub offset: usize,
-}
-
-/// A half-open range `[start, end)` in a source file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Span {
-    pub start: Pos,
-    pub end: Pos,
-}
-
-impl Span {
-    pub fn new(start: Pos, end: Pos) -> Self {
-        Span { start, end }
-    }
-
-    /// The smallest span that covers both.
-    pub fn join(self, other: Span) -> Span {
-        Span {
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
-    }
-
-    pub fn byte_len(&self) -> usize {
-        self.end.offset.saturating_sub(self.start.offset)
-    }
-}
+use crate::source::Span;
 
 /// One node of a document, with the span of its text.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,6 +85,24 @@ pub struct Resolved<'a> {
 }
 
 impl Node {
+    /// The part of `path` that does not exist in this tree, for messages
+    /// such as "missing `resources.requests.cpu`".
+    pub fn missing_suffix(&self, path: &[PathSeg]) -> String {
+        let mut node = self;
+        for (i, seg) in path.iter().enumerate() {
+            let next = match (seg, &node.value) {
+                (PathSeg::Key(k), Value::Map(_)) => node.get(k),
+                (PathSeg::Index(n), Value::Seq(items)) => items.get(*n),
+                _ => None,
+            };
+            match next {
+                Some(n) => node = n,
+                None => return display_path(&path[i..]),
+            }
+        }
+        String::new()
+    }
+
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.entry(key).map(|e| &e.value)
     }

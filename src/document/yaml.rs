@@ -11,9 +11,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError};
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 
-use super::node::{Entry, Node, Pos, Span, Value};
+use super::node::{Entry, Node, Value};
+use crate::source::{LineIndex, Pos, Span};
 
 /// The most nodes alias expansion may create in one document.
 const MAX_ALIAS_NODES: usize = 1_000_000;
@@ -182,7 +183,7 @@ fn parse_strict(text: &str) -> Stream {
     let mut start_byte = 0usize;
     while start_byte <= text.len() {
         let chunk = &text[start_byte..];
-        let base = lines.pos_of_byte(start_byte);
+        let base = lines.parser_base(start_byte);
         match parse_chunk(chunk, base, &lines, &mut stream) {
             Ok(()) => break,
             Err(err) => {
@@ -212,173 +213,6 @@ fn next_document_marker(text: &str, from: usize) -> Option<usize> {
         offset += line.len();
     }
     None
-}
-
-/// Maps the parser's (line, character column) markers to our positions.
-///
-/// The parser ends a line at `\n` and at a lone `\r` too; our positions
-/// count `\n` only, as everywhere else in seaworthy. The two agree unless
-/// the text holds a `\r` that is not followed by `\n`.
-struct LineIndex<'a> {
-    text: &'a str,
-    /// Byte offset of the start of each of the parser's lines (0-based).
-    starts: Vec<usize>,
-    /// Where each of the parser's lines starts in our terms: the line, and
-    /// the column (0-based) it starts at, which is not 0 after a lone `\r`.
-    /// Empty when the text has no lone `\r`: then the lines are the same.
-    origins: Vec<(u32, u32)>,
-    ascii: bool,
-    /// For non-ASCII text: the byte offset of every `CHECKPOINT`th character
-    /// of each line, and where each line's checkpoints begin in that list,
-    /// so that a column is found without counting from the start of a long
-    /// line (a minified JSON file is one line).
-    checkpoints: Vec<usize>,
-    line_checkpoints: Vec<usize>,
-}
-
-/// Characters between two checkpoints of a non-ASCII line.
-const CHECKPOINT: usize = 64;
-
-impl<'a> LineIndex<'a> {
-    fn new(text: &'a str) -> Self {
-        let bytes = text.as_bytes();
-        let mut starts = vec![0];
-        let mut lone_cr = false;
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == b'\n' {
-                starts.push(i + 1);
-            } else if b == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
-                starts.push(i + 1);
-                lone_cr = true;
-            }
-        }
-        let mut origins = Vec::new();
-        if lone_cr {
-            let (mut line, mut column) = (1u32, 0u32);
-            origins.push((line, column));
-            for w in starts.windows(2) {
-                if bytes[w[1] - 1] == b'\n' {
-                    line += 1;
-                    column = 0;
-                } else {
-                    column += text[w[0]..w[1]].chars().count() as u32;
-                }
-                origins.push((line, column));
-            }
-        }
-        let ascii = text.is_ascii();
-        let (mut checkpoints, mut line_checkpoints) = (Vec::new(), Vec::new());
-        if !ascii {
-            for (line, &start) in starts.iter().enumerate() {
-                let end = starts.get(line + 1).copied().unwrap_or(text.len());
-                line_checkpoints.push(checkpoints.len());
-                checkpoints.extend(
-                    text[start..end]
-                        .char_indices()
-                        .step_by(CHECKPOINT)
-                        .map(|(i, _)| start + i),
-                );
-            }
-        }
-        LineIndex {
-            text,
-            starts,
-            origins,
-            ascii,
-            checkpoints,
-            line_checkpoints,
-        }
-    }
-
-    /// The byte offset of character `col` of line `line0`, or the line's end.
-    fn char_offset(&self, line0: usize, col: usize) -> usize {
-        let line_end = self
-            .starts
-            .get(line0 + 1)
-            .copied()
-            .unwrap_or(self.text.len());
-        let first = self.line_checkpoints[line0];
-        let last = self
-            .line_checkpoints
-            .get(line0 + 1)
-            .copied()
-            .unwrap_or(self.checkpoints.len());
-        let Some(&from) = self.checkpoints[first..last].get(col / CHECKPOINT) else {
-            return line_end;
-        };
-        self.text[from..line_end]
-            .char_indices()
-            .nth(col % CHECKPOINT)
-            .map_or(line_end, |(i, _)| from + i)
-    }
-
-    /// The position of byte `offset` in the parser's lines, as the base of
-    /// a chunk for [`LineIndex::pos`].
-    fn pos_of_byte(&self, offset: usize) -> Pos {
-        let line = self
-            .starts
-            .partition_point(|&s| s <= offset)
-            .saturating_sub(1);
-        let line_start = self.starts[line];
-        let column = if self.ascii {
-            offset - line_start
-        } else {
-            self.text[line_start..offset].chars().count()
-        };
-        Pos {
-            line: line as u32 + 1,
-            column: column as u32 + 1,
-            offset,
-        }
-    }
-
-    /// `line` is 1-based and `col` 0-based in characters, relative to a chunk
-    /// that starts at `base`.
-    fn pos(&self, base: Pos, marker: &Marker) -> Pos {
-        let line0 = (base.line as usize - 1) + (marker.line().max(1) - 1);
-        let line0 = line0.min(self.starts.len() - 1);
-        let mut col = marker.col();
-        if marker.line() <= 1 {
-            col += base.column as usize - 1;
-        }
-        let line_start = self.starts[line0];
-        let line_end = self
-            .starts
-            .get(line0 + 1)
-            .copied()
-            .unwrap_or(self.text.len());
-        // The line's last offset: its line break, or the end of the text.
-        let last = if line0 + 1 < self.starts.len() {
-            line_end - 1
-        } else {
-            line_end
-        };
-        let mut offset = if self.ascii {
-            line_start + col
-        } else {
-            self.char_offset(line0, col)
-        };
-        // A column past the end of its line stops at the line's end (the
-        // column is counted again: a character column may overshoot the
-        // last line, where the offset cannot).
-        if offset >= last {
-            offset = last;
-            col = if self.ascii {
-                last - line_start
-            } else {
-                self.text[line_start..last].chars().count()
-            };
-        }
-        let (line, column) = match self.origins.get(line0) {
-            Some(&(line, start)) => (line, start + col as u32),
-            None => (line0 as u32 + 1, col as u32),
-        };
-        Pos {
-            line,
-            column: column + 1,
-            offset,
-        }
-    }
 }
 
 /// A collection under construction.
@@ -436,8 +270,8 @@ fn parse_chunk(
             Some(Ok(ev)) => ev,
             Some(Err(e)) => return Err(b.scan_error(&e)),
         };
-        let start = lines.pos(base, &span.start);
-        let end = lines.pos(base, &span.end);
+        let start = lines.parser_pos(base, span.start.line(), span.start.col());
+        let end = lines.parser_pos(base, span.end.line(), span.end.col());
         match event {
             Event::StreamEnd => return Ok(()),
             Event::StreamStart | Event::Nothing => {}
@@ -596,7 +430,9 @@ impl Builder<'_> {
     }
 
     fn scan_error(&self, e: &ScanError) -> YamlError {
-        let pos = self.lines.pos(self.base, e.marker());
+        let pos = self
+            .lines
+            .parser_pos(self.base, e.marker().line(), e.marker().col());
         self.error(e.info().to_string(), pos)
     }
 

@@ -1,5 +1,6 @@
 //! The rule catalog: built-in policies embedded in the binary, custom policy
-//! folders, their metadata, and the rules implemented in Rust.
+//! folders and their metadata, and the rules written in Rust
+//! ([`crate::rules`]) that the caller brings in.
 
 pub mod docs;
 pub mod metadata;
@@ -12,13 +13,7 @@ use miette::{NamedSource, SourceSpan};
 
 pub use metadata::{Metadata, Scope, Status};
 
-use crate::finding::Severity;
-
 include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));
-
-/// The rule every unreadable document is reported under.
-pub const PARSE_ERROR: &str = "parse-error";
-pub const INVALID_MANIFEST: &str = "invalid-manifest";
 
 /// A Rego source file: a policy, a library or a test module.
 #[derive(Debug, Clone)]
@@ -101,18 +96,7 @@ impl PolicyError {
 
 /// The byte offset of a 1-based line and character column.
 pub fn offset_of(text: &str, line: u32, column: u32) -> usize {
-    let mut offset = 0;
-    for (i, l) in text.split_inclusive('\n').enumerate() {
-        if i + 1 == line as usize {
-            let col = l
-                .char_indices()
-                .nth(column.saturating_sub(1) as usize)
-                .map_or(l.trim_end().len(), |(b, _)| b);
-            return offset + col;
-        }
-        offset += l.len();
-    }
-    text.len()
+    crate::source::LineIndex::new(text).offset(line, column)
 }
 
 fn package_of(text: &str) -> Option<String> {
@@ -134,117 +118,10 @@ fn module(name: String, text: Arc<str>) -> Module {
     }
 }
 
-/// The rules implemented in Rust rather than Rego.
-fn native_rules() -> Vec<Rule> {
-    vec![
-        Rule {
-            id: PARSE_ERROR.to_string(),
-            meta: Metadata {
-                title: "Document cannot be parsed".into(),
-                description: "The file is not valid YAML or JSON, or a document in it is not a \
-                well-formed Kubernetes object. Nothing else can be checked in that document, \
-                and `kubectl apply` would refuse it."
-                    .into(),
-                severity: Severity::Error,
-                scope: Scope::Object,
-                status: Status::Stable,
-                kinds: None,
-                remediation: "Fix the syntax at the line and column shown.".into(),
-                tags: vec!["input".into()],
-                equivalents: Vec::new(),
-                params: Vec::new(),
-            },
-            query: None,
-            builtin: true,
-        },
-        Rule {
-            id: INVALID_MANIFEST.to_string(),
-            meta: Metadata {
-                title: "Object does not match the Kubernetes schema".into(),
-                description:
-                    "A field the kind does not have (`livenesProbe` for `livenessProbe`), a \
-                value of the wrong type (`replicas: \"3\"`, an unquoted `true` or `1.10` as a \
-                label or env value), or a key written twice in one mapping. The API server \
-                refuses such an object, or silently drops the unknown field, so the setting \
-                the author meant never takes effect: a misspelled probe is no probe at all.\n\n\
-                Built-in kinds are checked against the schemas of Kubernetes 1.37 (from \
-                k8s-openapi). A custom resource is checked when a CustomResourceDefinition \
-                in the same input gives its schema, and skipped otherwise. Fields under \
-                `x-kubernetes-preserve-unknown-fields` are not checked. Required fields are \
-                not checked, because partial manifests such as Kustomize bases leave them out."
-                        .into(),
-                severity: Severity::Error,
-                scope: Scope::Object,
-                status: Status::Stable,
-                kinds: None,
-                remediation: "Fix the field name or the value's type at the place shown; quote \
-                numbers and booleans that must be strings (`\"true\"`, `\"1.10\"`)."
-                    .into(),
-                tags: vec!["correctness".into()],
-                equivalents: vec![
-                    (
-                        "kubeconform".into(),
-                        "schema validation (strict mode)".into(),
-                    ),
-                    ("kubectl".into(), "apply --validate=strict".into()),
-                ],
-                params: Vec::new(),
-            },
-            query: None,
-            builtin: true,
-        },
-        suppression_rule(
-            crate::suppress::UNUSED_SUPPRESSION,
-            "Suppression that matches no finding",
-            "A `seaworthy.dev/ignore` annotation or a `# seaworthy:ignore` comment that \
-                suppresses nothing: the problem was fixed, or the rule ID is wrong. A stale \
-                suppression would silently hide the next real finding of that rule.",
-            Severity::Note,
-            "Remove the suppression, or correct the rule ID it names.",
-        ),
-        suppression_rule(
-            crate::suppress::INVALID_SUPPRESSION,
-            "Suppression without a reason",
-            "A `seaworthy.dev/ignore` annotation without `seaworthy.dev/ignore-reason`, or a \
-                `# seaworthy:ignore RULE` comment without `-- reason`. Every suppression must \
-                say why, so that reviewers can judge it; one without a reason suppresses nothing.",
-            Severity::Warning,
-            "Add the reason: `seaworthy.dev/ignore-reason: \"…\"` beside the annotation, or \
-                `# seaworthy:ignore RULE -- why` in the comment.",
-        ),
-    ]
-}
-
-/// A native rule about suppressions themselves.
-fn suppression_rule(
-    id: &str,
-    title: &str,
-    description: &str,
-    severity: Severity,
-    remediation: &str,
-) -> Rule {
-    Rule {
-        id: id.to_string(),
-        meta: Metadata {
-            title: title.into(),
-            description: description.into(),
-            severity,
-            scope: Scope::Object,
-            status: Status::Stable,
-            kinds: None,
-            remediation: remediation.into(),
-            tags: vec!["suppression".into()],
-            equivalents: Vec::new(),
-            params: Vec::new(),
-        },
-        query: None,
-        builtin: true,
-    }
-}
-
 impl Catalog {
-    /// The built-in catalog, plus the policies under each of `dirs`.
-    pub fn load(dirs: &[PathBuf]) -> Result<Catalog, PolicyError> {
+    /// The built-in policies, the rules written in Rust (`native`), and the
+    /// policies under each of `dirs`.
+    pub fn load(dirs: &[PathBuf], native: Vec<Rule>) -> Result<Catalog, PolicyError> {
         let mut modules: Vec<Module> = BUILTIN_POLICY_FILES
             .iter()
             .map(|(path, text)| module(format!("policies/{path}"), Arc::from(*text)))
@@ -253,7 +130,7 @@ impl Catalog {
         for dir in dirs {
             modules.extend(read_dir(dir)?);
         }
-        let mut rules = native_rules();
+        let mut rules = native;
         for (i, m) in modules.iter().enumerate() {
             if m.is_test {
                 continue;
@@ -354,17 +231,17 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Module>, PolicyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Severity;
 
     #[test]
     fn builtins_load_with_metadata() {
-        let catalog = Catalog::load(&[]).unwrap();
+        let catalog = Catalog::load(&[], Vec::new()).unwrap();
         let rule = catalog.rule("missing-cpu-request").expect("built-in rule");
         assert_eq!(rule.meta.severity, Severity::Warning);
         assert_eq!(
             rule.query.as_deref(),
             Some("data.seaworthy.policy.missing_cpu_request.violation")
         );
-        assert!(catalog.rule(PARSE_ERROR).is_some());
     }
 
     #[test]

@@ -5,8 +5,7 @@
 use std::io::{self, Write};
 
 use crate::finding::{Finding, Severity};
-use crate::lint::{Outcome, Settings};
-use crate::source::Origin;
+use crate::outcome::Outcome;
 
 fn command(severity: Severity) -> &'static str {
     match severity {
@@ -40,11 +39,11 @@ fn escape_property(text: &str) -> String {
 fn annotation(finding: &Finding, outcome: &Outcome) -> String {
     let mut properties: Vec<(&str, String)> = Vec::new();
     let source = outcome.sources.get(finding.location.source);
-    if let Some(template) = outcome.template_of(&finding.location) {
+    if let Some(template) = &finding.template {
         // Rendered Helm output: the chart's file, at no line, since the
         // template line is not known.
         properties.push(("file", template.to_string()));
-    } else if let Some(source) = source.filter(|s| matches!(s.origin, Origin::File(_))) {
+    } else if let Some(source) = source.filter(|s| s.in_repository()) {
         let span = finding.location.span;
         properties.push(("file", source.name.clone()));
         properties.push(("line", span.start.line.to_string()));
@@ -69,7 +68,7 @@ fn annotation(finding: &Finding, outcome: &Outcome) -> String {
     )
 }
 
-pub fn write(outcome: &Outcome, _settings: &Settings, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     // Suppressed findings and those unchanged since the baseline do not fail
     // the gate: on the diff they would only be noise.
     let counted: Vec<&Finding> = outcome.findings.iter().filter(|f| f.counts()).collect();
@@ -85,17 +84,17 @@ pub fn write(outcome: &Outcome, _settings: &Settings, out: &mut dyn Write) -> io
     }
     // GitHub shows only the first annotations of each kind on a step: this
     // line in the log gives the full count.
-    let count = |s: Severity| counted.iter().filter(|f| f.severity == s).count();
-    let waived = outcome.findings.len() - counted.len();
+    let tally = &outcome.tally;
+    let waived = tally.suppressed + tally.unchanged;
     writeln!(
         out,
         "seaworthy: {} findings (errors: {}, warnings: {}, notes: {}) in {} files, {} objects checked{}",
-        counted.len(),
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Note),
+        tally.counted,
+        tally.at(Severity::Error),
+        tally.at(Severity::Warning),
+        tally.at(Severity::Note),
         outcome.sources.len(),
-        outcome.objects,
+        outcome.objects(),
         if waived > 0 {
             format!("; {waived} more suppressed or unchanged since the baseline")
         } else {

@@ -1,7 +1,6 @@
 //! The report for people: each finding as a miette diagnostic that shows the
 //! source line with the field underlined, then a summary by rule and severity.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{self, IsTerminal, Write};
 
@@ -10,7 +9,7 @@ use miette::{
 };
 
 use crate::finding::{Finding, Severity};
-use crate::lint::{Outcome, Settings};
+use crate::outcome::Outcome;
 
 /// Colour only for a terminal, and never under `NO_COLOR`.
 pub fn colour_for(stream: &impl IsTerminal) -> bool {
@@ -83,8 +82,8 @@ impl Diagnostic for FindingDiagnostic<'_> {
 }
 
 /// The first paragraph of a rule's remediation, as the diagnostic's help.
-fn short_help(settings: &Settings, rule: &str) -> Option<String> {
-    let rule = settings.catalog.rule(rule)?;
+fn short_help(outcome: &Outcome, rule: &str) -> Option<String> {
+    let rule = outcome.rule(rule)?;
     let paragraph: Vec<&str> = rule
         .meta
         .remediation
@@ -96,9 +95,9 @@ fn short_help(settings: &Settings, rule: &str) -> Option<String> {
 }
 
 /// The help line, with the other places a cross-object finding involves.
-fn help_text(settings: &Settings, finding: &Finding, outcome: &Outcome) -> Option<String> {
-    let mut help = short_help(settings, &finding.rule);
-    if let Some(template) = outcome.template_of(&finding.location) {
+fn help_text(finding: &Finding, outcome: &Outcome) -> Option<String> {
+    let mut help = short_help(outcome, &finding.rule);
+    if let Some(template) = &finding.template {
         let from = format!("rendered from {template} (lines are those of the rendered output)");
         help = Some(match help {
             Some(h) => format!("{from}\n{h}"),
@@ -132,7 +131,7 @@ fn label(finding: &Finding) -> String {
     }
 }
 
-pub fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let handler = handler(colour_for(&io::stdout()));
     // Each source's text with its sensitive values masked, made once.
     let mut masked: Vec<Option<std::sync::Arc<str>>> = vec![None; outcome.sources.len()];
@@ -143,18 +142,16 @@ pub fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write) -> io:
             finding,
             source: text.map(|t| {
                 let shown = masked[finding.location.source]
-                    .get_or_insert_with(|| {
-                        match outcome.redactions().get(finding.location.source) {
-                            Some(ranges) if !ranges.is_empty() => {
-                                std::sync::Arc::from(crate::redact::mask(t, ranges))
-                            }
-                            _ => t.clone(),
+                    .get_or_insert_with(|| match outcome.redactions.get(finding.location.source) {
+                        Some(ranges) if !ranges.is_empty() => {
+                            std::sync::Arc::from(crate::redact::mask(t, ranges))
                         }
+                        _ => t.clone(),
                     })
                     .clone();
                 NamedSource::new(&source.name, shown).with_language("yaml")
             }),
-            help: help_text(settings, finding, outcome),
+            help: help_text(finding, outcome),
             label: label(finding),
         };
         let mut rendered = String::new();
@@ -179,14 +176,9 @@ fn plural(n: usize, word: &str) -> String {
 
 fn write_summary(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let files = outcome.sources.len();
-    let objects = outcome.objects;
-    let counted: Vec<_> = outcome.findings.iter().filter(|f| f.counts()).collect();
-    let suppressed = outcome
-        .findings
-        .iter()
-        .filter(|f| f.suppression.is_some())
-        .count();
-    let unchanged = outcome.findings.len() - counted.len() - suppressed;
+    let objects = outcome.objects();
+    let tally = &outcome.tally;
+    let (suppressed, unchanged) = (tally.suppressed, tally.unchanged);
     let mut hidden = Vec::new();
     if suppressed > 0 {
         hidden.push(format!("{suppressed} suppressed"));
@@ -199,7 +191,7 @@ fn write_summary(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     } else {
         format!(" Not shown: {}.", hidden.join(", "))
     };
-    if counted.is_empty() {
+    if tally.counted == 0 {
         writeln!(
             out,
             "No findings in {} ({} checked).{hidden}",
@@ -208,13 +200,8 @@ fn write_summary(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         )?;
         return Ok(());
     }
-    let mut by_severity: BTreeMap<Severity, usize> = BTreeMap::new();
-    let mut by_rule: BTreeMap<(&str, Severity), usize> = BTreeMap::new();
-    for f in counted.iter().copied() {
-        *by_severity.entry(f.severity).or_default() += 1;
-        *by_rule.entry((f.rule.as_str(), f.severity)).or_default() += 1;
-    }
-    let levels: Vec<String> = by_severity
+    let levels: Vec<String> = tally
+        .by_severity
         .iter()
         .rev()
         .map(|(s, n)| plural(*n, s.as_str()))
@@ -222,12 +209,16 @@ fn write_summary(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "Found {} ({}) in {} ({} checked).{hidden}",
-        plural(counted.len(), "finding"),
+        plural(tally.counted, "finding"),
         levels.join(", "),
         plural(files, "file"),
         plural(objects, "object"),
     )?;
-    let mut rows: Vec<_> = by_rule.into_iter().collect();
+    let mut rows: Vec<((&str, Severity), usize)> = tally
+        .by_rule
+        .iter()
+        .map(|((rule, severity), n)| ((rule.as_str(), *severity), *n))
+        .collect();
     rows.sort_by(|a, b| {
         b.1.cmp(&a.1)
             .then(b.0 .1.cmp(&a.0 .1))

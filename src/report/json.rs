@@ -1,8 +1,6 @@
 //! The JSON report: a stable, versioned schema for scripts (documented in
 //! `docs/json-format.md`).
 
-use crate::finding::BaselineState;
-use crate::suppress::SuppressionKind;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -10,7 +8,7 @@ use serde::Serialize;
 
 use crate::document::{display_path, Pos};
 use crate::finding::Finding;
-use crate::lint::{Outcome, Settings};
+use crate::outcome::Outcome;
 
 /// Bumped on any change that could break a consumer.
 const SCHEMA_VERSION: u32 = 1;
@@ -121,8 +119,8 @@ fn finding<'a>(f: &'a Finding, outcome: &'a Outcome) -> JsonFinding<'a> {
         start: f.location.span.start.into(),
         end: f.location.span.end.into(),
         missing: f.location.missing.as_deref(),
-        fingerprint: f.fingerprint(outcome.file_of(&f.location)),
-        template: outcome.template_of(&f.location),
+        fingerprint: f.fingerprint.clone(),
+        template: f.template.as_deref(),
         related: f
             .related
             .iter()
@@ -134,25 +132,22 @@ fn finding<'a>(f: &'a Finding, outcome: &'a Outcome) -> JsonFinding<'a> {
             })
             .collect(),
         suppressed: f.suppression.as_ref().map(|s| JsonSuppression {
-            kind: match s.kind {
-                SuppressionKind::InSource => "inSource",
-                SuppressionKind::External => "external",
-            },
+            kind: s.kind.as_str(),
             justification: &s.justification,
         }),
-        baseline: f.baseline.map(|b| match b {
-            BaselineState::New => "new",
-            BaselineState::Unchanged => "unchanged",
-        }),
+        baseline: f.baseline.map(|b| b.as_str()),
     }
 }
 
-pub fn write(outcome: &Outcome, _settings: &Settings, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    let tally = &outcome.tally;
     let mut by_severity = BTreeMap::new();
+    for (severity, n) in &tally.by_severity {
+        by_severity.insert(severity.as_str(), *n);
+    }
     let mut by_rule = BTreeMap::new();
-    for f in outcome.findings.iter().filter(|f| f.counts()) {
-        *by_severity.entry(f.severity.as_str()).or_default() += 1;
-        *by_rule.entry(f.rule.as_str()).or_default() += 1;
+    for ((rule, _), n) in &tally.by_rule {
+        *by_rule.entry(rule.as_str()).or_default() += *n;
     }
     let report = Report {
         version: SCHEMA_VERSION,
@@ -162,20 +157,12 @@ pub fn write(outcome: &Outcome, _settings: &Settings, out: &mut dyn Write) -> io
         },
         summary: Summary {
             files: outcome.sources.len(),
-            objects: outcome.objects,
-            findings: outcome.findings.iter().filter(|f| f.counts()).count(),
+            objects: outcome.objects(),
+            findings: tally.counted,
             by_severity,
             by_rule,
-            suppressed: outcome
-                .findings
-                .iter()
-                .filter(|f| f.suppression.is_some())
-                .count(),
-            unchanged: outcome
-                .findings
-                .iter()
-                .filter(|f| f.suppression.is_none() && !f.counts())
-                .count(),
+            suppressed: tally.suppressed,
+            unchanged: tally.unchanged,
         },
         findings: outcome
             .findings

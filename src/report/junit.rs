@@ -17,9 +17,8 @@ use std::io::{self, Write};
 
 use crate::document::{display_path, ObjectRef};
 use crate::finding::Finding;
-use crate::lint::{Outcome, RunError, Settings};
-use crate::policy::PARSE_ERROR;
-use crate::source::Origin;
+use crate::outcome::{Outcome, RunError};
+use crate::rules::parse_error::ID as PARSE_ERROR;
 
 /// The suite of failures not tied to a source: unreadable paths, rules that
 /// failed on the whole inventory.
@@ -109,25 +108,21 @@ fn case_name(rule: &str, object: &ObjectRef) -> String {
 
 /// The suites in input order: in each, the source's `parse-error` case, then
 /// its objects in order, each with the enabled rules in catalog order.
-fn suites<'a>(outcome: &'a Outcome, settings: &Settings) -> Vec<Suite<'a>> {
+fn suites(outcome: &Outcome) -> Vec<Suite<'_>> {
     let mut suites: Vec<Suite> = outcome
         .sources
         .iter()
         .map(|s| Suite {
             name: &s.name,
-            file: matches!(s.origin, Origin::File(_)).then_some(s.name.as_str()),
+            file: s.in_repository().then_some(s.name.as_str()),
             cases: Vec::new(),
         })
         .collect();
     // Where the cases of a (source, rule) and an (object, rule) are.
     let mut file_cases: HashMap<(usize, &str), usize> = HashMap::new();
     let mut object_cases: HashMap<(usize, &ObjectRef, &str), usize> = HashMap::new();
-    let parse_enabled = settings.enabled(PARSE_ERROR);
-    let evaluated: Vec<_> = settings
-        .rules
-        .iter()
-        .filter(|r| r.query.is_some())
-        .collect();
+    let parse_enabled = outcome.rule(PARSE_ERROR).is_some();
+    let evaluated: Vec<_> = outcome.rules.iter().filter(|r| r.query.is_some()).collect();
 
     for (index, suite) in suites.iter_mut().enumerate() {
         if parse_enabled {
@@ -296,7 +291,7 @@ fn counts_attrs(out: &mut String, counts: Counts) {
 
 /// The text of a failure: a compiler-style first line that CI logs and
 /// editors turn into a link, then the rule, the path and how to fix it.
-fn failure_text(finding: &Finding, outcome: &Outcome, settings: &Settings) -> String {
+fn failure_text(finding: &Finding, outcome: &Outcome) -> String {
     let file = outcome
         .sources
         .get(finding.location.source)
@@ -312,10 +307,8 @@ fn failure_text(finding: &Finding, outcome: &Outcome, settings: &Settings) -> St
             let _ = write!(text, " (missing: {missing})");
         }
     }
-    let help = settings
-        .rules
-        .iter()
-        .find(|r| r.id == finding.rule)
+    let help = outcome
+        .rule(&finding.rule)
         .map(|r| r.meta.remediation.trim())
         .filter(|h| !h.is_empty());
     if let Some(help) = help {
@@ -324,7 +317,7 @@ fn failure_text(finding: &Finding, outcome: &Outcome, settings: &Settings) -> St
     text
 }
 
-fn write_case(out: &mut String, case: &Case, outcome: &Outcome, settings: &Settings) {
+fn write_case(out: &mut String, case: &Case, outcome: &Outcome) {
     out.push_str("    <testcase");
     attr(out, "name", &case.name);
     attr(out, "classname", &case.classname);
@@ -354,7 +347,7 @@ fn write_case(out: &mut String, case: &Case, outcome: &Outcome, settings: &Setti
         attr(out, "message", &finding.message);
         attr(out, "type", finding.severity.as_str());
         out.push('>');
-        escape(&failure_text(finding, outcome, settings), false, out);
+        escape(&failure_text(finding, outcome), false, out);
         out.push_str("</failure>\n");
     }
     if case.status() == Status::Skipped {
@@ -376,8 +369,8 @@ fn waiver(finding: &Finding) -> String {
     }
 }
 
-pub fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write) -> io::Result<()> {
-    let suites = suites(outcome, settings);
+pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    let suites = suites(outcome);
     let total = suites
         .iter()
         .map(Suite::counts)
@@ -396,7 +389,7 @@ pub fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write) -> io:
         }
         xml.push_str(">\n");
         for case in &suite.cases {
-            write_case(&mut xml, case, outcome, settings);
+            write_case(&mut xml, case, outcome);
         }
         xml.push_str("  </testsuite>\n");
     }

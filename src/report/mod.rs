@@ -7,12 +7,10 @@ mod json;
 mod junit;
 mod sarif;
 
-pub use sarif::FINGERPRINT_KEY;
-
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::lint::{Outcome, Settings};
+use crate::outcome::Outcome;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,25 +45,20 @@ pub struct Output {
 }
 
 /// Renders one format into a writer.
-pub fn render(
-    format: Format,
-    outcome: &Outcome,
-    settings: &Settings,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+pub fn render(format: Format, outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     match format {
-        Format::Human => human::write(outcome, settings, out),
-        Format::Sarif => sarif::write(outcome, settings, out),
-        Format::Json => json::write(outcome, settings, out),
-        Format::Junit => junit::write(outcome, settings, out),
-        Format::Github => github::write(outcome, settings, out),
+        Format::Human => human::write(outcome, out),
+        Format::Sarif => sarif::write(outcome, out),
+        Format::Json => json::write(outcome, out),
+        Format::Junit => junit::write(outcome, out),
+        Format::Github => github::write(outcome, out),
     }
 }
 
 /// Writes every requested output. Errors and notes about the run go to
 /// stderr, findings to stdout or the files named.
-pub fn emit(outputs: &[Output], outcome: &Outcome, settings: &Settings) -> io::Result<()> {
-    for note in settings.notes.iter().chain(&outcome.notes) {
+pub fn emit(outputs: &[Output], outcome: &Outcome) -> io::Result<()> {
+    for note in &outcome.notes {
         eprintln!("note: {note}");
     }
     human::write_errors(outcome, &mut io::stderr().lock())?;
@@ -74,12 +67,12 @@ pub fn emit(outputs: &[Output], outcome: &Outcome, settings: &Settings) -> io::R
             None => {
                 let stdout = io::stdout();
                 let mut out = io::BufWriter::new(stdout.lock());
-                render(output.format, outcome, settings, &mut out)?;
+                render(output.format, outcome, &mut out)?;
                 out.flush()?;
             }
             Some(path) => {
                 let mut buffer = Vec::new();
-                render(output.format, outcome, settings, &mut buffer)?;
+                render(output.format, outcome, &mut buffer)?;
                 write_atomically(path, &buffer)?;
             }
         }

@@ -1,7 +1,5 @@
 //! SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
 
-use crate::finding::BaselineState;
-use crate::suppress::SuppressionKind;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -14,15 +12,12 @@ use serde_sarif::sarif::{
 };
 
 use crate::document::Span;
-use crate::finding::{Finding, Severity};
-use crate::lint::{Outcome, Settings};
+use crate::finding::{Finding, Severity, FINGERPRINT_KEY};
+use crate::outcome::Outcome;
 use crate::policy::Rule;
-use crate::source::{Origin, SourceFile};
+use crate::source::{uri_path, SourceFile};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-/// The key of our fingerprint in `partialFingerprints`; bump the version if
-/// what it hashes ever changes.
-pub const FINGERPRINT_KEY: &str = "seaworthy/v1";
 
 fn level(severity: Severity) -> ResultLevel {
     match severity {
@@ -130,33 +125,19 @@ fn region(span: Span) -> Region {
         .build()
 }
 
-/// Percent-encodes what a relative URI reference cannot hold as is.
-fn uri_path(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for b in name.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                out.push(b as char)
-            }
-            other => out.push_str(&format!("%{other:02X}")),
-        }
-    }
-    out
-}
-
 fn artifact_location(source: &SourceFile) -> ArtifactLocation {
-    match source.origin {
-        Origin::Stdin => ArtifactLocation::builder().uri("stdin").build(),
-        Origin::File(_) => ArtifactLocation::builder()
-            .uri(uri_path(&source.name))
+    match source.in_repository() {
+        true => ArtifactLocation::builder()
+            .uri(source.uri())
             .uri_base_id("%SRCROOT%")
             .build(),
+        false => ArtifactLocation::builder().uri(source.uri()).build(),
     }
 }
 
 fn result(finding: &Finding, rule_index: Option<usize>, outcome: &Outcome) -> SarifResult {
     let source = &outcome.sources[finding.location.source];
-    let template = outcome.template_of(&finding.location);
+    let template = finding.template.as_deref();
     let artifact = artifact_location(source);
     let physical = match (template, finding.location.context) {
         // Rendered Helm output: the finding belongs on the chart's template,
@@ -198,10 +179,7 @@ fn result(finding: &Finding, rule_index: Option<usize>, outcome: &Outcome) -> Sa
         None => Location::builder().physical_location(physical).build(),
     };
     let mut fingerprints = BTreeMap::new();
-    fingerprints.insert(
-        FINGERPRINT_KEY.to_string(),
-        finding.fingerprint(outcome.file_of(&finding.location)),
-    );
+    fingerprints.insert(FINGERPRINT_KEY.to_string(), finding.fingerprint.clone());
     let builder = SarifResult::builder()
         .rule_id(finding.rule.clone())
         .level(level(finding.severity))
@@ -215,21 +193,14 @@ fn result(finding: &Finding, rule_index: Option<usize>, outcome: &Outcome) -> Sa
     // A suppressed finding stays in the log, with who suppressed it and why:
     // code scanning shows it as dismissed rather than losing it.
     if let Some(s) = &finding.suppression {
-        let kind = match s.kind {
-            SuppressionKind::InSource => "inSource",
-            SuppressionKind::External => "external",
-        };
         result.suppressions = Some(vec![Suppression::builder()
-            .kind(serde_json::Value::from(kind))
+            .kind(serde_json::Value::from(s.kind.as_str()))
             .justification(s.justification.clone())
             .build()]);
     }
-    result.baseline_state = finding.baseline.map(|b| {
-        serde_json::Value::from(match b {
-            BaselineState::New => "new",
-            BaselineState::Unchanged => "unchanged",
-        })
-    });
+    result.baseline_state = finding
+        .baseline
+        .map(|b| serde_json::Value::from(b.as_str()));
     result
 }
 
@@ -238,7 +209,7 @@ pub const MAX_RESULTS: usize = 25_000;
 
 /// Writes the log as compact JSON, streamed: the results are rendered in
 /// parallel chunks and written in order, and never held as one document.
-pub fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     // Over GitHub's limit, keep what matters most: findings that count
     // before suppressed or baseline ones, errors before warnings and notes.
     let mut kept: Vec<&Finding> = outcome.findings.iter().collect();
@@ -247,7 +218,7 @@ pub fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write) -> io:
         kept.sort_by_key(|f| (!f.counts(), std::cmp::Reverse(f.severity)));
         kept.truncate(MAX_RESULTS);
     }
-    let rule_index: std::collections::HashMap<&str, usize> = settings
+    let rule_index: std::collections::HashMap<&str, usize> = outcome
         .rules
         .iter()
         .enumerate()
@@ -300,7 +271,7 @@ pub fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write) -> io:
         .version(env!("CARGO_PKG_VERSION"))
         .semantic_version(env!("CARGO_PKG_VERSION"))
         .information_uri(env!("CARGO_PKG_REPOSITORY"))
-        .rules(settings.rules.iter().map(descriptor).collect::<Vec<_>>())
+        .rules(outcome.rules.iter().map(descriptor).collect::<Vec<_>>())
         .build();
     // {"$schema", "version", "runs": [{"tool", "invocations", "columnKind", "results": [...]}]}
     write!(

@@ -1,0 +1,135 @@
+//! The outcome of a run as plain data, everything the reports need already
+//! resolved: the sources, the findings (with their file, template and
+//! fingerprint), the errors and notes, the enabled rules and the tally.
+//! Reports read it and nothing else.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use crate::document::ObjectRef;
+use crate::finding::{BaselineState, FailOn, Finding, Severity};
+use crate::policy::Rule;
+use crate::source::{SourceError, SourceFile};
+
+/// Everything a lint run produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub sources: Vec<SourceFile>,
+    /// In report order.
+    pub findings: Vec<Finding>,
+    /// Failures that make the results incomplete (exit code 2).
+    pub errors: Vec<RunError>,
+    /// Every object checked: its source index and identity, in input order.
+    pub checked: Vec<(usize, ObjectRef)>,
+    /// Things the user should know about how the run went.
+    pub notes: Vec<String>,
+    /// Byte ranges of values never to print (Secret data, env values,
+    /// annotations), per source; empty unless a report quotes sources.
+    pub redactions: Vec<Vec<Range<usize>>>,
+    /// The rules the run checked, with their severity in force.
+    pub rules: Vec<Rule>,
+    pub tally: Tally,
+}
+
+/// The findings counted once for every report.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Tally {
+    /// Findings that count for the gate: not suppressed, not unchanged
+    /// since the baseline.
+    pub counted: usize,
+    pub by_severity: BTreeMap<Severity, usize>,
+    /// Counted findings by rule and severity.
+    pub by_rule: BTreeMap<(String, Severity), usize>,
+    pub suppressed: usize,
+    pub unchanged: usize,
+}
+
+impl Tally {
+    pub fn of(findings: &[Finding]) -> Tally {
+        let mut tally = Tally::default();
+        for f in findings {
+            if f.suppression.is_some() {
+                tally.suppressed += 1;
+            } else if f.baseline == Some(BaselineState::Unchanged) {
+                tally.unchanged += 1;
+            } else {
+                tally.counted += 1;
+                *tally.by_severity.entry(f.severity).or_default() += 1;
+                *tally
+                    .by_rule
+                    .entry((f.rule.clone(), f.severity))
+                    .or_default() += 1;
+            }
+        }
+        tally
+    }
+
+    /// Counted findings of one severity.
+    pub fn at(&self, severity: Severity) -> usize {
+        self.by_severity.get(&severity).copied().unwrap_or(0)
+    }
+}
+
+/// A failure during the run that did not stop it.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum RunError {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Source(#[from] SourceError),
+    #[error("rule `{rule}` failed on {object}: {message}")]
+    #[diagnostic(code(seaworthy::evaluation))]
+    Evaluation {
+        rule: String,
+        object: String,
+        message: String,
+    },
+    /// A document that does not parse while `parse-error` is not enabled:
+    /// it was not checked, so the results are incomplete.
+    #[error("{file}:{line}:{column}: {message}; this document was not checked")]
+    #[diagnostic(
+        code(seaworthy::parse),
+        help("enable the `parse-error` rule to report it as a finding")
+    )]
+    Unparsed {
+        file: String,
+        line: u32,
+        column: u32,
+        message: String,
+    },
+}
+
+impl Outcome {
+    /// The number of objects checked.
+    pub fn objects(&self) -> usize {
+        self.checked.len()
+    }
+
+    /// The file a finding is reported in: its Helm template when it has
+    /// one, else its source.
+    pub fn file_of<'a>(&'a self, finding: &'a Finding) -> &'a str {
+        finding
+            .template
+            .as_deref()
+            .unwrap_or(&self.sources[finding.location.source].name)
+    }
+
+    /// An enabled rule, by ID.
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// 0: nothing at or above the threshold; 1: findings; 2: incomplete run.
+    pub fn exit_code(&self, fail_on: FailOn) -> u8 {
+        if !self.errors.is_empty() {
+            2
+        } else if self
+            .findings
+            .iter()
+            .any(|f| f.counts() && fail_on.fails(f.severity))
+        {
+            1
+        } else {
+            0
+        }
+    }
+}
