@@ -8,6 +8,9 @@
 //! cargo bench --bench hot_paths -- sarif   # one group
 //! ```
 
+// Test code: a failed unwrap is a failed test, and printing is allowed.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_macros)]
+
 use std::hint::black_box;
 use std::path::Path;
 

@@ -7,6 +7,9 @@
 //! cargo run --release --example parse_floor -- DIR...
 //! ```
 
+// A tool for the benchmark: it prints its own results.
+#![allow(clippy::disallowed_macros, clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 

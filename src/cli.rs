@@ -111,7 +111,7 @@ pub fn run() -> ExitCode {
     // Without the handler, Ctrl-C still stops the run; only the clean-up of
     // report files being written is lost.
     if let Err(e) = crate::interrupt::install() {
-        eprintln!("warning: Ctrl-C will not clean up: {e}");
+        report::warning(&format!("Ctrl-C will not clean up: {e}"));
     }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

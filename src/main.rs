@@ -15,6 +15,7 @@ fn main() -> ExitCode {
     // memory drops by a third for a few percent of time (docs/benchmarks.md).
     // SAFETY: plain setters of process-wide options, called before any
     // thread is started.
+    #[allow(unsafe_code)]
     unsafe {
         libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
         libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);

@@ -15,7 +15,9 @@ pub fn init() {
     start();
 }
 
-/// Prints the time since the start at the end of a phase.
+/// Prints the time since the start at the end of a phase: a developer's
+/// profile on stderr, outside every report, so it prints itself.
+#[allow(clippy::disallowed_macros)]
 pub fn mark(phase: &str) {
     if let Some(start) = start() {
         eprintln!(

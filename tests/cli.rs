@@ -1,6 +1,9 @@
 //! End-to-end tests: the real binary on bundled fixtures, and the catalog
 //! checked rule by rule through the library.
 
+// Test code: a failed unwrap is a failed test, and printing is allowed.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_macros)]
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

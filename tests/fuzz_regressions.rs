@@ -3,6 +3,9 @@
 //! kept once fixed) and every YAML fixture of the repository, which are also
 //! the fuzzers' seed corpus.
 
+// Test code: a failed unwrap is a failed test, and printing is allowed.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_macros)]
+
 #[path = "../fuzz/src/lib.rs"]
 mod checks;
 

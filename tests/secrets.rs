@@ -2,6 +2,9 @@
 //! must never appear in any output: any format, on stdout, stderr or in a
 //! report file.
 
+// Test code: a failed unwrap is a failed test, and printing is allowed.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_macros)]
+
 use std::path::PathBuf;
 use std::process::Command;
 

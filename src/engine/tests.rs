@@ -130,7 +130,7 @@ fn vm_and_interpreter_agree_on_the_inventory_rules() {
     let objects = fixture_objects();
     let (batch, _) = batch_for(Scope::Inventory);
     let mut runner = batch.runner();
-    let input = crate::engine::inventory(objects.iter().map(to_value).collect());
+    let input = inventory(objects.iter().map(to_value).collect());
     let fast = runner.evaluate(input.clone(), None);
     let reference = runner.evaluate_interpreted(input, None);
     assert_eq!(fast, reference);

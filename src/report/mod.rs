@@ -1,6 +1,9 @@
 //! Reports: the only place that writes to stdout or to report files. One
 //! `match` on the format.
 
+// The one module that may print.
+#![allow(clippy::disallowed_macros)]
+
 mod github;
 mod human;
 mod json;
@@ -104,6 +107,11 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     }
     crate::interrupt::finished(&tmp);
     result
+}
+
+/// A warning about the run itself, on stderr.
+pub fn warning(text: &str) {
+    eprintln!("warning: {text}");
 }
 
 /// Prints to stdout for the subcommands that are not lint runs.
