@@ -117,6 +117,7 @@ pub fn lint_sources(
         notes,
         redactions,
         rules: settings.rules.clone(),
+        live: None,
     };
     Ok((
         outcome,

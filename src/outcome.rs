@@ -29,6 +29,49 @@ pub struct Outcome {
     /// The rules the run checked, with their severity in force.
     pub rules: Vec<Rule>,
     pub tally: Tally,
+    /// What was read from a live cluster, and how.
+    pub live: Option<LiveAudit>,
+}
+
+/// What a run against a live cluster read and every request it made: the
+/// audit trail of what seaworthy did against production.
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize)]
+pub struct LiveAudit {
+    /// The kubeconfig context, or `in-cluster`.
+    pub context: String,
+    /// The API server's URL.
+    pub server: String,
+    /// `namespace NAME` or `all namespaces`.
+    pub scope: String,
+    /// Per kind listed, in the order they were asked for.
+    pub kinds: Vec<KindAudit>,
+    /// Objects controlled by another object (a Deployment's ReplicaSets and
+    /// Pods): linted through their owner, not again.
+    pub skipped_owned: usize,
+}
+
+/// The requests made for one kind, and what went wrong.
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize)]
+pub struct KindAudit {
+    /// `Deployment.apps`, `Service`.
+    pub kind: String,
+    /// Objects read (owned ones included).
+    pub objects: usize,
+    /// GET requests sent, retries included.
+    pub requests: usize,
+    pub retries: usize,
+    /// Faults met: statuses, timeouts, restarts of an expired list.
+    pub faults: Vec<String>,
+}
+
+impl LiveAudit {
+    pub fn requests(&self) -> usize {
+        self.kinds.iter().map(|k| k.requests).sum()
+    }
+
+    pub fn retries(&self) -> usize {
+        self.kinds.iter().map(|k| k.retries).sum()
+    }
 }
 
 /// The findings counted once for every report.
@@ -83,6 +126,10 @@ pub enum RunError {
         object: String,
         message: String,
     },
+    /// Something an enabled rule needs could not be read from the cluster.
+    #[error("{what} could not be read from the cluster: {message}")]
+    #[diagnostic(code(seaworthy::live))]
+    Cluster { what: String, message: String },
     /// A document that does not parse while `parse-error` is not enabled:
     /// it was not checked, so the results are incomplete.
     #[error("{file}:{line}:{column}: {message}; this document was not checked")]

@@ -13,7 +13,44 @@ use walkdir::WalkDir;
 pub enum Origin {
     File(PathBuf),
     Stdin,
+    /// An object of a live cluster, its text rendered from the API's answer.
+    Cluster(ClusterObject),
 }
+
+/// Which object of which cluster a source is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterObject {
+    /// The kubeconfig context it was read through.
+    pub context: String,
+    pub kind: String,
+    /// `None` for a cluster-scoped object.
+    pub namespace: Option<String>,
+    pub name: String,
+}
+
+impl ClusterObject {
+    /// `k8s://CONTEXT/NAMESPACE/KIND/NAME`, with `_cluster` as the namespace
+    /// of a cluster-scoped object: the name reports show for it.
+    pub fn uri(&self) -> String {
+        let segment = |s: &str| {
+            percent_encoding::utf8_percent_encode(s, URI_SEGMENT).to_string()
+        };
+        format!(
+            "k8s://{}/{}/{}/{}",
+            segment(&self.context),
+            segment(self.namespace.as_deref().unwrap_or("_cluster")),
+            segment(&self.kind),
+            segment(&self.name)
+        )
+    }
+}
+
+/// What a URI path segment holds as is (RFC 3986 unreserved characters).
+const URI_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// Text that cannot be read as YAML at all (binary, bad encoding).
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +77,16 @@ impl SourceFile {
         match &self.origin {
             Origin::File(_) => uri_path(&self.name),
             Origin::Stdin => "stdin".into(),
+            Origin::Cluster(object) => object.uri(),
+        }
+    }
+
+    /// A live object's source: its name is its URI.
+    pub fn from_cluster(object: ClusterObject, text: String) -> SourceFile {
+        SourceFile {
+            name: object.uri(),
+            origin: Origin::Cluster(object),
+            text: Ok(Arc::from(text)),
         }
     }
 
@@ -243,14 +290,8 @@ pub fn display_name(path: &Path) -> String {
 
 /// Percent-encodes what a relative URI reference cannot hold as is.
 pub fn uri_path(path: &str) -> String {
-    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-    const KEPT: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'.')
-        .remove(b'_')
-        .remove(b'~')
-        .remove(b'/');
-    utf8_percent_encode(path, KEPT).to_string()
+    const KEPT: &percent_encoding::AsciiSet = &URI_SEGMENT.remove(b'/');
+    percent_encoding::utf8_percent_encode(path, KEPT).to_string()
 }
 
 /// Decodes UTF-8 (with or without BOM) and UTF-16 with a BOM; anything else

@@ -507,6 +507,7 @@ fn outcome(settings: &Settings, picks: &mut Picks) -> Outcome {
         notes,
         redactions,
         rules: settings.rules.clone(),
+        live: None,
     }
 }
 

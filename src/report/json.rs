@@ -20,6 +20,11 @@ struct Report<'a> {
     summary: Summary<'a>,
     findings: Vec<JsonFinding<'a>>,
     errors: Vec<String>,
+    /// What the user should know about how the run went.
+    notes: &'a [String],
+    /// With `--live`: what was read from the cluster, and every request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    live: Option<&'a crate::outcome::LiveAudit>,
 }
 
 #[derive(Serialize)]
@@ -170,6 +175,8 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             .map(|f| finding(f, outcome))
             .collect(),
         errors: outcome.errors.iter().map(ToString::to_string).collect(),
+        notes: &outcome.notes,
+        live: outcome.live.as_ref(),
     };
     serde_json::to_writer_pretty(&mut *out, &report).map_err(io::Error::other)?;
     writeln!(out)

@@ -262,10 +262,29 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
                 .build(),
         );
     }
-    let invocation = Invocation::builder()
+    notifications.extend(outcome.notes.iter().map(|note| {
+        Notification::builder()
+            .message(Message::builder().text(note.as_str()).build())
+            .level(serde_json::Value::from("note"))
+            .build()
+    }));
+    let mut invocation = Invocation::builder()
         .execution_successful(outcome.errors.is_empty())
         .tool_execution_notifications(notifications)
         .build();
+    // With `--live`: what was read from the cluster, and every request.
+    if let Some(live) = &outcome.live {
+        let mut properties = BTreeMap::new();
+        properties.insert(
+            "live".to_string(),
+            serde_json::to_value(live).map_err(io::Error::other)?,
+        );
+        invocation.properties = Some(
+            PropertyBag::builder()
+                .additional_properties(properties)
+                .build(),
+        );
+    }
     let driver = ToolComponent::builder()
         .name("seaworthy")
         .version(env!("CARGO_PKG_VERSION"))
