@@ -10,6 +10,7 @@ use crate::document::Node;
 use crate::engine::Engine;
 use crate::finding::FailOn;
 use crate::lint;
+use crate::live;
 use crate::policy;
 use crate::report::{self, Format, Output};
 use crate::rules;
@@ -30,7 +31,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint manifests (files, folders, or `-` for stdin).
-    Lint(LintArgs),
+    Lint(Box<LintArgs>),
     /// List the rule catalog.
     Rules {
         #[arg(long, value_enum, default_value_t = CatalogFormat::Table)]
@@ -104,6 +105,67 @@ pub struct LintArgs {
     /// do not fail the run; only new ones do.
     #[arg(long, value_name = "SARIF")]
     pub baseline: Option<PathBuf>,
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+/// Reading a live cluster (read-only: only GET requests are sent).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Live cluster")]
+pub struct LiveArgs {
+    /// Lint the objects of a live cluster instead of files (read-only).
+    #[arg(long, conflicts_with = "paths")]
+    pub live: bool,
+    /// The kubeconfig context (default: the current context).
+    #[arg(long, value_name = "NAME", requires = "live")]
+    pub context: Option<String>,
+    /// The kubeconfig file (default: KUBECONFIG, then ~/.kube/config, then
+    /// the service account of the pod seaworthy runs in).
+    #[arg(long, value_name = "FILE", requires = "live")]
+    pub kubeconfig: Option<PathBuf>,
+    /// The namespace to read (default: the context's, else `default`).
+    #[arg(short = 'n', long, value_name = "NAME", requires = "live")]
+    pub namespace: Option<String>,
+    /// Read every namespace.
+    #[arg(short = 'A', long, requires = "live", conflicts_with = "namespace")]
+    pub all_namespaces: bool,
+    /// Also read Secrets where a rule needs them; their values never reach
+    /// any output.
+    #[arg(long, requires = "live")]
+    pub include_secrets: bool,
+    /// The limit on the whole reading, in seconds; what was read before it
+    /// is linted, and the run says what was not.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300, requires = "live")]
+    pub timeout: u64,
+    /// The limit on one request, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, requires = "live")]
+    pub request_timeout: u64,
+    /// Lists sent to the API server at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32), requires = "live")]
+    pub concurrency: u16,
+    /// Print every request (method, path, status, duration, attempt) and
+    /// retry to stderr.
+    #[arg(short, long, requires = "live")]
+    pub verbose: bool,
+}
+
+impl LiveArgs {
+    /// The reading these flags ask for; the kinds are the pipeline's to set.
+    fn options(&self) -> live::Options {
+        live::Options {
+            kubeconfig: self.kubeconfig.clone(),
+            context: self.context.clone(),
+            namespace: self.namespace.clone(),
+            all_namespaces: self.all_namespaces,
+            include_secrets: self.include_secrets,
+            concurrency: usize::from(self.concurrency),
+            request_timeout: std::time::Duration::from_secs(self.request_timeout.max(1)),
+            overall_timeout: std::time::Duration::from_secs(self.timeout.max(1)),
+            // A progress bar only where nobody asked for the requests.
+            progress: !self.verbose,
+            ..live::Options::default()
+        }
+    }
 }
 
 /// Runs the command line and returns the process exit code.
@@ -122,7 +184,7 @@ pub fn run() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Lint(args) => lint_command(args),
+        Command::Lint(args) => lint_command(*args),
         Command::Rules { format, policies } => rules_command(format, &policies),
         Command::Explain { rule, policies } => explain_command(&rule, &policies),
         Command::Policy {
@@ -211,12 +273,22 @@ fn lint_command(args: LintArgs) -> CommandResult {
     let mut settings = Settings::resolve(&config, &choices, &args.policies).map_err(boxed)?;
     settings.quotes_sources = outputs.iter().any(|o| o.format == Format::Human);
     crate::timing::mark("settings");
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
+    let (outcome, retained) = if args.live.live {
+        let verbose = args.live.verbose;
+        let mut trace = |t: &live::Trace| {
+            if verbose {
+                report::trace(t);
+            }
+        };
+        lint::run_live(&settings, &args.live.options(), &mut trace).map_err(boxed)?
     } else {
-        args.paths.clone()
+        let paths = if args.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            args.paths.clone()
+        };
+        lint::run(&settings, &paths).map_err(boxed)?
     };
-    let (outcome, retained) = lint::run(&settings, &paths).map_err(boxed)?;
     report::emit(&outputs, &outcome).map_err(|e| boxed(OutputFailed(e)))?;
     crate::timing::mark("reports");
     let code = outcome.exit_code(settings.fail_on);

@@ -12,6 +12,7 @@ pub mod engine;
 pub mod finding;
 pub mod interrupt;
 pub mod lint;
+pub mod live;
 pub mod outcome;
 pub mod policy;
 pub mod redact;

@@ -12,7 +12,8 @@ use crate::config;
 use crate::document::{self, Document};
 use crate::engine::{self, Batch, BatchRunner, Engine, EvalError, Violation};
 use crate::finding::{sort_for_report, BaselineState, Finding, Location, Related};
-use crate::outcome::{Outcome, RunError, Tally};
+use crate::live::{self, KindWanted, LiveError};
+use crate::outcome::{KindAudit, LiveAudit, Outcome, RunError, Tally};
 use crate::policy::{PolicyError, Rule, Scope};
 use crate::rules::{self, invalid_manifest, parse_error};
 use crate::schema::Schemas;
@@ -29,6 +30,205 @@ pub struct Retained {
     // Held, never read: dropping them is what costs.
     _documents: Vec<Document>,
     _runner: Option<BatchRunner>,
+}
+
+/// Why a run could not be made at all.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum LintError {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Policy(#[from] PolicyError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Live(#[from] LiveError),
+}
+
+/// Lints what runs in a cluster: reads exactly the kinds the enabled rules
+/// need (`options.kinds` is set here), each object becoming a source as its
+/// list arrives, then lints them as files are linted. `trace` sees every
+/// step of the reading as it happens.
+pub fn run_live(
+    settings: &Settings,
+    options: &live::Options,
+    trace: &mut dyn FnMut(&live::Trace),
+) -> Result<(Outcome, Retained), LintError> {
+    let mut options = options.clone();
+    options.kinds = kinds_for_live(settings, options.include_secrets);
+    let reading = live::start(&options)?;
+    let context = reading.context().to_string();
+    let mut audit = LiveAudit {
+        context: context.clone(),
+        server: reading.cluster_server().to_string(),
+        scope: match (&options.all_namespaces, &options.namespace) {
+            (true, _) => "all namespaces".to_string(),
+            (false, Some(ns)) => format!("namespace {ns}"),
+            (false, None) => format!("namespace {}", reading.default_namespace()),
+        },
+        kinds: Vec::new(),
+        skipped_owned: 0,
+    };
+    let mut objects_read: std::collections::HashMap<String, usize> = Default::default();
+    let mut sources = Vec::new();
+    let mut summary = None;
+    for event in reading {
+        match event {
+            live::Event::Trace(t) => {
+                if let live::Trace::Listed {
+                    group,
+                    kind,
+                    kept,
+                    skipped_owned,
+                    ..
+                } = &t
+                {
+                    *objects_read.entry(live::subject(group, kind)).or_default() +=
+                        kept + skipped_owned;
+                }
+                trace(&t);
+            }
+            // Each object becomes its text at once; the raw object is dropped.
+            live::Event::Objects(objects) => {
+                sources.extend(objects.iter().map(|o| live::source_of(&context, o)))
+            }
+            live::Event::Finished(result) => summary = Some(result?),
+        }
+    }
+    let summary = summary.ok_or_else(|| LiveError::Internal {
+        reason: "the reading ended without a result".into(),
+    })?;
+    crate::timing::mark("read the cluster");
+
+    // The audit: per kind asked for, in that order, then discovery.
+    let mut subjects: Vec<String> = std::iter::once("discovery".to_string())
+        .chain(
+            options
+                .kinds
+                .iter()
+                .filter(|k| k.group != live::ANY_GROUP)
+                .map(|k| live::subject(&k.group, &k.kind)),
+        )
+        .collect();
+    // Kinds found in a group only the cluster knew.
+    for r in &summary.requests {
+        if !subjects.contains(&r.subject) {
+            subjects.push(r.subject.clone());
+        }
+    }
+    for subject in &subjects {
+        let records = summary.requests.iter().filter(|r| &r.subject == subject);
+        let mut kind = KindAudit {
+            kind: subject.clone(),
+            objects: objects_read.get(subject).copied().unwrap_or(0),
+            ..KindAudit::default()
+        };
+        for r in records {
+            kind.requests += 1;
+            if r.attempt > 1 {
+                kind.retries += 1;
+            }
+            match (r.status, &r.error) {
+                (Some(200), _) => {}
+                (Some(status), _) => kind.faults.push(format!("{status} on GET {}", r.path)),
+                (None, Some(error)) => kind.faults.push(format!("{error} on GET {}", r.path)),
+                (None, None) => kind.faults.push(format!("no answer to GET {}", r.path)),
+            }
+        }
+        for note in summary
+            .notes
+            .iter()
+            .filter(|n| &live::subject(&n.group, &n.kind) == subject)
+        {
+            kind.faults.push(note.message.clone());
+        }
+        audit.kinds.push(kind);
+    }
+    audit.skipped_owned = summary.skipped_owned;
+
+    // What could not be read makes the results incomplete; a kind the
+    // cluster does not serve is only in the audit.
+    let errors = summary
+        .notes
+        .iter()
+        .filter(|n| n.incomplete)
+        .map(|n| RunError::Cluster {
+            what: match &n.namespace {
+                Some(ns) => format!("{} in namespace {ns}", live::subject(&n.group, &n.kind)),
+                None => live::subject(&n.group, &n.kind),
+            },
+            message: n.message.clone(),
+        })
+        .collect();
+    let (mut outcome, retained) = lint_sources(settings, sources, errors)?;
+    outcome.live = Some(audit);
+    Ok((outcome, retained))
+}
+
+/// The workload kinds and the others teams deploy, with their API groups:
+/// what a rule that names no kinds is run on in a cluster.
+const DEPLOYED_KINDS: [(&str, &str); 15] = [
+    ("", "Pod"),
+    ("apps", "Deployment"),
+    ("apps", "StatefulSet"),
+    ("apps", "DaemonSet"),
+    ("apps", "ReplicaSet"),
+    ("batch", "Job"),
+    ("batch", "CronJob"),
+    ("", "ReplicationController"),
+    ("", "Service"),
+    ("networking.k8s.io", "Ingress"),
+    ("networking.k8s.io", "NetworkPolicy"),
+    ("policy", "PodDisruptionBudget"),
+    ("autoscaling", "HorizontalPodAutoscaler"),
+    ("", "PersistentVolumeClaim"),
+    ("", "Namespace"),
+];
+
+/// The API group of the kinds rules name that are not in [`DEPLOYED_KINDS`].
+const OTHER_KINDS: [(&str, &str); 7] = [
+    ("apps.openshift.io", "DeploymentConfig"),
+    ("", "ConfigMap"),
+    ("", "Secret"),
+    ("", "ServiceAccount"),
+    ("networking.k8s.io", "IngressClass"),
+    ("rbac.authorization.k8s.io", "Role"),
+    ("rbac.authorization.k8s.io", "RoleBinding"),
+];
+
+/// Exactly the kinds the enabled Rego rules read: those they name, and the
+/// deployed kinds for a rule that names none. Secrets only with
+/// `--include-secrets`.
+pub fn kinds_for_live(settings: &Settings, include_secrets: bool) -> Vec<KindWanted> {
+    let group_of = |kind: &str| {
+        DEPLOYED_KINDS
+            .iter()
+            .chain(&OTHER_KINDS)
+            .find(|(_, k)| *k == kind)
+            .map(|(g, _)| *g)
+    };
+    let mut wanted: Vec<KindWanted> = Vec::new();
+    let mut add = |group: &str, kind: &str| {
+        let k = KindWanted::new(group, kind);
+        if !wanted.contains(&k) && (include_secrets || !(group.is_empty() && kind == "Secret")) {
+            wanted.push(k);
+        }
+    };
+    for rule in settings.rules.iter().filter(|r| r.query.is_some()) {
+        match &rule.meta.kinds {
+            Some(kinds) if !kinds.iter().any(|k| k == "*") => {
+                for kind in kinds {
+                    // A kind of no known group (a custom resource) is looked
+                    // for in every group the cluster serves.
+                    add(group_of(kind).unwrap_or(live::ANY_GROUP), kind);
+                }
+            }
+            _ => {
+                for (group, kind) in DEPLOYED_KINDS {
+                    add(group, kind);
+                }
+            }
+        }
+    }
+    wanted
 }
 
 /// Lints the given paths (`-` for stdin).

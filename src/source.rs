@@ -32,9 +32,7 @@ impl ClusterObject {
     /// `k8s://CONTEXT/NAMESPACE/KIND/NAME`, with `_cluster` as the namespace
     /// of a cluster-scoped object: the name reports show for it.
     pub fn uri(&self) -> String {
-        let segment = |s: &str| {
-            percent_encoding::utf8_percent_encode(s, URI_SEGMENT).to_string()
-        };
+        let segment = |s: &str| percent_encoding::utf8_percent_encode(s, URI_SEGMENT).to_string();
         format!(
             "k8s://{}/{}/{}/{}",
             segment(&self.context),

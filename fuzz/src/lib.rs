@@ -275,7 +275,7 @@ fn path_into(root: &Node, words: &[&str], picks: &mut Picks) -> Vec<PathSeg> {
     let mut node = Some(root);
     let mut path = Vec::with_capacity(len);
     for _ in 0..len {
-        let follow = picks.byte() % 4 != 0;
+        let follow = !picks.byte().is_multiple_of(4);
         let seg = match node.map(|n| &n.value) {
             Some(Value::Map(entries)) if follow && !entries.is_empty() => {
                 PathSeg::Key(entries[picks.below(entries.len())].key.clone())

@@ -179,6 +179,26 @@ fn write_summary(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let objects = outcome.objects();
     let tally = &outcome.tally;
     let (suppressed, unchanged) = (tally.suppressed, tally.unchanged);
+    // Where the objects came from: files, or a cluster.
+    let place = match &outcome.live {
+        Some(live) => format!("context {}", live.context),
+        None => plural(files, "file"),
+    };
+    if let Some(live) = &outcome.live {
+        let retried = match live.retries() {
+            0 => String::new(),
+            n => format!(", {} retried", plural(n, "request")),
+        };
+        writeln!(
+            out,
+            "Read {} of {} ({}) in {}{retried}; {} controlled by another object linted through it.",
+            plural(live.kinds.iter().map(|k| k.objects).sum(), "object"),
+            live.scope,
+            live.server,
+            plural(live.requests(), "GET request"),
+            plural(live.skipped_owned, "object"),
+        )?;
+    }
     let mut hidden = Vec::new();
     if suppressed > 0 {
         hidden.push(format!("{suppressed} suppressed"));
@@ -194,8 +214,7 @@ fn write_summary(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     if tally.counted == 0 {
         writeln!(
             out,
-            "No findings in {} ({} checked).{hidden}",
-            plural(files, "file"),
+            "No findings in {place} ({} checked).{hidden}",
             plural(objects, "object")
         )?;
         return Ok(());
@@ -208,10 +227,9 @@ fn write_summary(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         .collect();
     writeln!(
         out,
-        "Found {} ({}) in {} ({} checked).{hidden}",
+        "Found {} ({}) in {place} ({} checked).{hidden}",
         plural(tally.counted, "finding"),
         levels.join(", "),
-        plural(files, "file"),
         plural(objects, "object"),
     )?;
     let mut rows: Vec<((&str, Severity), usize)> = tally

@@ -109,6 +109,79 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     result
 }
 
+/// One step of reading a cluster, on stderr (`lint --live --verbose`).
+pub fn trace(step: &crate::live::Trace) {
+    use crate::live::Trace;
+    let line = match step {
+        Trace::Config {
+            origin,
+            context,
+            server,
+        } => format!("context {context} ({server}) from {origin}"),
+        Trace::Request {
+            method,
+            path,
+            status,
+            duration,
+            attempt,
+        } => {
+            let status = status.map_or_else(|| "no answer".to_string(), |s| s.to_string());
+            let retry = match attempt {
+                1 => String::new(),
+                n => format!(" (attempt {n})"),
+            };
+            format!(
+                "{method} {path} -> {status} in {} ms{retry}",
+                duration.as_millis()
+            )
+        }
+        Trace::Retry {
+            path,
+            after,
+            reason,
+            retry,
+        } => format!(
+            "retry {retry} of GET {path} in {} ms: {reason}",
+            after.as_millis()
+        ),
+        Trace::Discovery {
+            aggregated,
+            resources,
+        } => format!(
+            "discovered {resources} resources ({})",
+            if *aggregated {
+                "aggregated"
+            } else {
+                "per group"
+            }
+        ),
+        Trace::Restart {
+            group,
+            kind,
+            namespace,
+            restart,
+        } => format!(
+            "list of {} restarted ({restart}): its continue token expired",
+            where_(group, kind, namespace.as_deref())
+        ),
+        Trace::Note(note) => format!(
+            "{}: {}",
+            where_(&note.group, &note.kind, note.namespace.as_deref()),
+            note.message
+        ),
+        Trace::Page { .. } | Trace::Listed { .. } => return,
+    };
+    eprintln!("seaworthy: {line}");
+}
+
+fn where_(group: &str, kind: &str, namespace: Option<&str>) -> String {
+    let subject = crate::live::subject(group, kind);
+    match namespace {
+        Some(ns) => format!("{subject} in namespace {ns}"),
+        None => subject,
+    }
+}
+
 /// A warning about the run itself, on stderr.
 pub fn warning(text: &str) {
     eprintln!("warning: {text}");

@@ -1,0 +1,181 @@
+//! The engine: one reading from start to end — discovery, then every wanted kind listed, at most
+//! `concurrency` lists at once, each list's objects handed over as soon as it is done.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use futures::StreamExt as _;
+
+use super::discovery::{self, Stop, Unlisted};
+use super::error::LiveError;
+use super::lister::{self, ListJob};
+use super::options::{KindWanted, Options};
+use super::reading::Event;
+use super::resource::Scope;
+use super::session::{seconds, Session};
+use super::snapshot::{Note, Summary};
+use super::trace::Trace;
+
+/// Reads what `options` asks for; `default_namespace` is the context's. The request log is left
+/// in the session.
+pub(crate) async fn run(
+    session: &Session,
+    options: &Options,
+    default_namespace: &str,
+) -> Result<Summary, LiveError> {
+    let mut summary = Summary::default();
+    let namespace = if options.all_namespaces {
+        None
+    } else {
+        Some(
+            options
+                .namespace
+                .clone()
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| default_namespace.to_string()),
+        )
+    };
+
+    // Each kind once; metadata only if every rule asking for it needs no more.
+    let mut merged: Vec<KindWanted> = Vec::new();
+    for kind in &options.kinds {
+        match merged
+            .iter_mut()
+            .find(|k| k.group == kind.group && k.kind == kind.kind)
+        {
+            Some(known) => known.metadata_only &= kind.metadata_only,
+            None => merged.push(kind.clone()),
+        }
+    }
+    let mut kinds: Vec<KindWanted> = Vec::with_capacity(merged.len());
+    for kind in merged {
+        if kind.is_secret() && !options.include_secrets {
+            let message = "not read: Secrets are read only when asked for (--include-secrets)";
+            add_note(session, &mut summary, note(&kind, None, message)).await;
+        } else {
+            kinds.push(kind);
+        }
+    }
+    if kinds.is_empty() {
+        return Ok(finish(summary));
+    }
+
+    let mut groups: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    for kind in &kinds {
+        groups
+            .entry(kind.group.clone())
+            .or_default()
+            .insert(kind.kind.as_str());
+    }
+    let catalog = match discovery::discover(session, &groups, options.concurrency).await {
+        Ok(catalog) => catalog,
+        Err(Stop::Fatal(e)) => return Err(e),
+        Err(Stop::Deadline) => {
+            let message = format!(
+                "not read: the overall timeout ({}) came during API discovery",
+                seconds(session.overall_timeout)
+            );
+            for kind in &kinds {
+                let mut note = note(kind, None, &message);
+                note.incomplete = true;
+                add_note(session, &mut summary, note).await;
+            }
+            summary.incomplete = true;
+            return Ok(finish(summary));
+        }
+    };
+    session
+        .trace(Trace::Discovery {
+            aggregated: catalog.aggregated,
+            resources: catalog.len(),
+        })
+        .await;
+
+    let mut jobs = Vec::new();
+    for kind in &kinds {
+        match catalog.resolve(&kind.group, &kind.kind) {
+            Ok(resource) => {
+                let scope = match &namespace {
+                    None => Scope::All,
+                    Some(ns) if resource.namespaced => Scope::Namespace(ns.clone()),
+                    // With one namespace chosen, of the Namespaces only that one.
+                    Some(ns) if resource.group.is_empty() && resource.kind == "Namespace" => {
+                        Scope::Named(ns.clone())
+                    }
+                    Some(_) => Scope::All,
+                };
+                jobs.push(ListJob {
+                    resource,
+                    scope,
+                    metadata_only: kind.metadata_only,
+                });
+            }
+            Err(Unlisted::NotServed(message)) => {
+                add_note(session, &mut summary, note(kind, None, &message)).await
+            }
+            Err(Unlisted::Unreadable(message)) => {
+                summary.incomplete = true;
+                let mut note = note(kind, None, &message);
+                note.incomplete = true;
+                add_note(session, &mut summary, note).await;
+            }
+        }
+    }
+
+    session.progress.kinds(jobs.len());
+    let page_size = match options.page_size {
+        0 => Options::default().page_size,
+        n => n,
+    };
+    let lists = jobs
+        .iter()
+        .map(|job| async move { (job, lister::list(session, job, page_size).await) });
+    let mut lists = futures::stream::iter(lists).buffer_unordered(options.concurrency.max(1));
+    while let Some((job, listed)) = lists.next().await {
+        if let Some(fatal) = listed.fatal {
+            return Err(fatal);
+        }
+        summary.skipped_owned += listed.skipped_owned;
+        session
+            .trace(Trace::Listed {
+                group: job.resource.group.clone(),
+                kind: job.resource.kind.clone(),
+                namespace: job.scope.namespace().map(str::to_string),
+                kept: listed.objects.len(),
+                skipped_owned: listed.skipped_owned,
+            })
+            .await;
+        if let Some(mut note) = listed.note {
+            note.incomplete = true;
+            summary.incomplete = true;
+            add_note(session, &mut summary, note).await;
+        }
+        if !listed.objects.is_empty() {
+            session.emit(Event::Objects(listed.objects)).await;
+        }
+        session.progress.kind_done();
+    }
+    Ok(finish(summary))
+}
+
+fn note(kind: &KindWanted, namespace: Option<&str>, message: &str) -> Note {
+    Note {
+        group: kind.group.clone(),
+        kind: kind.kind.clone(),
+        namespace: namespace.map(str::to_string),
+        message: message.to_string(),
+        incomplete: false,
+    }
+}
+
+async fn add_note(session: &Session, summary: &mut Summary, note: Note) {
+    session.trace(Trace::Note(note.clone())).await;
+    summary.notes.push(note);
+}
+
+/// Notes in a stable order, whatever order the lists finished in.
+fn finish(mut summary: Summary) -> Summary {
+    summary
+        .notes
+        .sort_by(|a, b| (&a.kind, &a.group, &a.namespace).cmp(&(&b.kind, &b.group, &b.namespace)));
+    summary
+}
