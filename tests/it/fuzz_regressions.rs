@@ -8,8 +8,10 @@ use std::path::PathBuf;
 use crate::fuzz_checks as checks;
 use crate::support::{files_under, root};
 
-/// Runs `check` on each input, naming the input that fails.
+/// Runs `check` on each input, naming the input that fails. No input is a
+/// failure too: a replay of nothing proves nothing.
 fn replay(inputs: &[PathBuf], check: fn(&[u8])) {
+    assert!(!inputs.is_empty(), "no input to replay");
     for path in inputs {
         let bytes = std::fs::read(path).expect("a readable input");
         if std::panic::catch_unwind(|| check(&bytes)).is_err() {
@@ -20,10 +22,13 @@ fn replay(inputs: &[PathBuf], check: fn(&[u8])) {
 
 /// The inputs kept for a fuzz target (as `fuzz/run` names it).
 fn kept(target: &str) -> Vec<PathBuf> {
-    files_under(&root().join("fixtures/fuzz").join(target))
+    let dir = root().join("fixtures/fuzz").join(target);
+    let inputs: Vec<PathBuf> = files_under(&dir)
         .into_iter()
         .filter(|p| p.file_name().is_none_or(|n| n != "README.md"))
-        .collect()
+        .collect();
+    assert!(!inputs.is_empty(), "{} holds no input", dir.display());
+    inputs
 }
 
 fn yaml_fixtures() -> Vec<PathBuf> {
@@ -33,6 +38,33 @@ fn yaml_fixtures() -> Vec<PathBuf> {
         .collect();
     assert!(fixtures.len() > 50, "the fixtures are found");
     fixtures
+}
+
+/// Every fuzz target has a folder of kept inputs, and every such folder
+/// belongs to a target (a misspelt one would never be replayed).
+#[test]
+fn every_fuzz_target_has_kept_inputs() {
+    let mut targets: Vec<String> = files_under(&root().join("fuzz/fuzz_targets"))
+        .iter()
+        .filter_map(|p| Some(p.file_stem()?.to_str()?.to_string()))
+        .collect();
+    targets.sort();
+    assert_eq!(
+        targets,
+        ["config", "load", "sarif"],
+        "a new target needs a `*_regressions` test here"
+    );
+    let mut folders: Vec<String> = std::fs::read_dir(root().join("fixtures/fuzz"))
+        .expect("fixtures/fuzz")
+        .map(|e| e.expect("an entry"))
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    folders.sort();
+    assert_eq!(folders, targets);
+    for target in &targets {
+        kept(target);
+    }
 }
 
 #[test]
