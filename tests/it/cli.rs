@@ -106,6 +106,7 @@ fn every_rule_has_docs_tests_and_fixtures_that_hold() {
         let found: Vec<_> = fail.findings.iter().filter(|f| f.rule == rule.id).collect();
         assert!(!found.is_empty(), "{}: fail.yaml gives no finding", rule.id);
         if rule.meta.scope == seaworthy::policy::Scope::Object {
+            assert!(fail.objects > 0, "{}: fail.yaml holds no object", rule.id);
             let mut flagged: Vec<String> = found
                 .iter()
                 .filter_map(|f| f.object.as_ref().map(|o| o.logical_name()))
@@ -145,6 +146,7 @@ fn every_rule_has_docs_tests_and_fixtures_that_hold() {
 #[test]
 fn every_fixture_folder_belongs_to_a_rule() {
     let catalog = Catalog::load(&[]).expect("catalog");
+    let mut folders = 0;
     for entry in std::fs::read_dir(root().join("fixtures/policies")).expect("fixtures") {
         let name = entry
             .expect("entry")
@@ -155,7 +157,9 @@ fn every_fixture_folder_belongs_to_a_rule() {
             catalog.rule(&name.replace('_', "-")).is_some(),
             "fixtures/policies/{name} has no rule"
         );
+        folders += 1;
     }
+    assert!(folders >= 9, "only {folders} fixture folders");
 }
 
 #[test]
@@ -652,6 +656,7 @@ fn sarif_fingerprints_survive_inserted_lines() {
             .collect()
     };
     let (b, a) = (prints(&before), prints(&after));
+    assert!(!b.is_empty(), "the manifest gives findings to compare");
     assert_eq!(b.len(), a.len());
     for ((fb, lb), (fa, la)) in b.iter().zip(&a) {
         assert_eq!(fb, fa, "fingerprint changed");
@@ -698,7 +703,10 @@ fn several_formats_in_one_run_write_files() {
 
 #[test]
 fn docs_rules_md_is_generated_from_the_metadata() {
-    let generated = stdout(&seaworthy(&["rules", "--format", "markdown"]));
+    let out = seaworthy(&["rules", "--format", "markdown"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let generated = stdout(&out);
+    assert!(generated.contains("runs-as-root"), "{generated}");
     let committed = std::fs::read_to_string(root().join("docs/rules.md")).unwrap_or_default();
     assert!(
         generated == committed,
