@@ -7,26 +7,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_macros)]
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use crate::support::{command, json, root, seaworthy_in, stderr};
+
 const GOOD: &str = "fixtures/bad/good.yaml";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn seaworthy_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_seaworthy"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
-}
 
 /// `seaworthy lint --no-config --format json ARGS...` from the crate root.
 fn lint(args: &[&str]) -> Output {
@@ -38,20 +26,6 @@ fn lint_in(dir: &Path, args: &[&str]) -> Output {
     let mut all = vec!["lint", "--no-config", "--format", "json"];
     all.extend_from_slice(args);
     seaworthy_in(dir, &all)
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn report(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}\nstderr: {}",
-            String::from_utf8_lossy(&o.stdout),
-            stderr(o)
-        )
-    })
 }
 
 /// The findings of one file as `rule line:column message`. The file is
@@ -84,7 +58,7 @@ fn good_findings() -> &'static [String] {
     GOOD_FINDINGS.get_or_init(|| {
         let o = lint(&[GOOD]);
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-        let found = findings_in(&report(&o), GOOD);
+        let found = findings_in(&json(&o), GOOD);
         for expected in [
             "single-replica 7:3 ",
             "mutable-image-tag 16:11 ",
@@ -108,7 +82,7 @@ fn assert_good_findings_kept(report: &serde_json::Value) {
 fn expect_findings(file: &str, expected: &[(&str, &str)]) {
     let o = lint(&[file, GOOD]);
     assert_eq!(o.status.code(), Some(1), "{file}: {}", stderr(&o));
-    let r = report(&o);
+    let r = json(&o);
     let found = findings_in(&r, file);
     assert_eq!(found.len(), expected.len(), "{file}: {found:#?}");
     for (f, (at, fragment)) in found.iter().zip(expected) {
@@ -132,7 +106,7 @@ fn expect_unreadable(dir: &Path, file: &str, reason: &str) {
         err.contains(file) && err.contains(reason),
         "{file}: {reason}: {err}"
     );
-    assert_good_findings_kept(&report(&o));
+    assert_good_findings_kept(&json(&o));
 }
 
 fn bad(name: &str) -> String {
@@ -179,7 +153,7 @@ fn duplicate_keys_keep_the_later_value() {
     let file = bad("duplicate-keys.yaml");
     let o = lint(&[&file, GOOD]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let r = report(&o);
+    let r = json(&o);
     let found = findings_in(&r, &file);
     assert!(
         found
@@ -229,7 +203,7 @@ fn ten_thousand_levels_of_nesting() {
         ],
     );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let r = report(&o);
+    let r = json(&o);
     // The parser's own limit stops flow nesting first; ours stops blocks.
     let flow = findings_in(&r, "flow.yaml");
     assert_eq!(flow.len(), 1, "{flow:#?}");
@@ -264,7 +238,7 @@ fn utf16_with_a_bom_is_linted() {
         let file = bad(file);
         let o = lint(&[&file, GOOD]);
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-        let r = report(&o);
+        let r = json(&o);
         let found = findings_in(&r, &file);
         assert!(
             found
@@ -328,7 +302,7 @@ fn list_with_items_that_are_not_objects() {
     let file = bad("list-non-objects.yaml");
     let o = lint(&[&file, GOOD]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let r = report(&o);
+    let r = json(&o);
     let found = findings_in(&r, &file);
     let problems: Vec<_> = found
         .iter()
@@ -357,22 +331,22 @@ fn big_mappings_and_long_lines_are_read_in_linear_time() {
     let keys: String = (0..200_000).map(|i| format!("key{i}: {i}\n")).collect();
     std::fs::write(dir.path().join("keys.yaml"), keys).expect("write");
     let data: Vec<String> = (0..50_000).map(|i| format!("\"k{i}\": \"v\"")).collect();
-    let json = format!(
+    let minified = format!(
         "{{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {{\"name\": \"größe\"}}, \"data\": {{{}}}, \"oops\": ]}}\n",
         data.join(", ")
     );
-    std::fs::write(dir.path().join("minified.json"), &json).expect("write");
+    std::fs::write(dir.path().join("minified.json"), &minified).expect("write");
     let started = Instant::now();
     let o = lint_in(dir.path(), &["keys.yaml", "minified.json"]);
     // Both took far over ten minutes before; a few seconds now.
     assert!(started.elapsed() < Duration::from_secs(120));
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     // The error at the end of the long line is at its exact column.
-    let column = json[..json.find("]}").expect("the stray bracket")]
+    let column = minified[..minified.find("]}").expect("the stray bracket")]
         .chars()
         .count()
         + 1;
-    let found = findings_in(&report(&o), "minified.json");
+    let found = findings_in(&json(&o), "minified.json");
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(
         found[0].starts_with(&format!("parse-error 1:{column} ")),
@@ -415,9 +389,8 @@ fn an_endless_device_is_refused() {
 
 #[test]
 fn too_much_standard_input_is_refused() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_seaworthy"))
+    let mut child = command(&root())
         .args(["lint", "--no-config", "--format", "json", "-", GOOD])
-        .current_dir(root())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -437,7 +410,7 @@ fn too_much_standard_input_is_refused() {
     feeder.join().expect("feeder");
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("standard input: larger than 32 MiB"));
-    assert_good_findings_kept(&report(&o));
+    assert_good_findings_kept(&json(&o));
 }
 
 // ------------------------------------------------------------ files and paths
@@ -453,7 +426,7 @@ fn symlink_loops() {
     std::os::unix::fs::symlink("..", sub.join("up")).expect("symlink");
     let o = lint_in(dir.path(), &["manifests"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let r = report(&o);
+    let r = json(&o);
     assert_eq!(r["summary"]["files"], 1);
     assert_eq!(
         findings_in(&r, "manifests/sub/app.yaml").len(),
@@ -482,7 +455,7 @@ fn unreadable_file() {
         );
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
         assert_eq!(
-            findings_in(&report(&o), "secret.yaml").len(),
+            findings_in(&json(&o), "secret.yaml").len(),
             good_findings().len()
         );
     } else {
@@ -498,10 +471,7 @@ fn a_directory_named_like_a_manifest_is_walked() {
     std::fs::copy(root().join(GOOD), folder.join("inner.yaml")).expect("copy");
     let o = lint_in(dir.path(), &["x.yaml"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert_eq!(
-        findings_in(&report(&o), "x.yaml/inner.yaml"),
-        good_findings()
-    );
+    assert_eq!(findings_in(&json(&o), "x.yaml/inner.yaml"), good_findings());
 }
 
 #[test]
@@ -610,7 +580,7 @@ fn expect_evaluation_error(o: &Output, rule: &str, message: &str) {
         )),
         "{err}"
     );
-    assert_good_findings_kept(&report(o));
+    assert_good_findings_kept(&json(o));
 }
 
 #[test]
@@ -640,7 +610,7 @@ fn policy_with_a_path_that_is_not_a_list() {
 fn policy_with_a_path_that_does_not_exist() {
     let o = lint_with_policy("missing-path", None);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let r = report(&o);
+    let r = json(&o);
     let found = findings_in(&r, GOOD);
     // At the nearest parent that exists: `spec`, shown by its key.
     assert!(
@@ -662,7 +632,7 @@ fn policy_with_builtin_errors_finds_nothing() {
         let o = lint_with_policy(policy, None);
         assert_eq!(o.status.code(), Some(1), "{policy}: {}", stderr(&o));
         // The good file's findings, and none from the policy.
-        assert_good_findings_kept(&report(&o));
+        assert_good_findings_kept(&json(&o));
     }
 }
 
@@ -714,7 +684,7 @@ fn interrupt_run(previous: Option<&str>) {
         std::fs::write(dir.path().join("out.sarif"), previous).expect("write");
     }
     let policy = root().join("fixtures/bad/policies/loop");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_seaworthy"))
+    let mut child = command(dir.path())
         .args([
             "lint",
             "--config",
@@ -725,7 +695,6 @@ fn interrupt_run(previous: Option<&str>) {
             "sarif=out.sarif",
             "big.yaml",
         ])
-        .current_dir(dir.path())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -2,19 +2,11 @@
 //! must never appear in any output: any format, on stdout, stderr or in a
 //! report file.
 
-// Test code: a failed unwrap is a failed test, and printing is allowed.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_macros)]
-
-use std::path::PathBuf;
-use std::process::Command;
+use crate::support::{command, root, seaworthy, stderr, stdout};
 
 const CANARY: &str = "SEAWORTHY-CANARY-7f3a9c";
 /// The canary as it sits in the Secret's `data` (base64).
 const CANARY_BASE64: &str = "U0VBV09SVEhZLUNBTkFSWS03ZjNhOWM=";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn assert_clean(what: &str, text: &str) {
     assert!(!text.contains(CANARY), "{what} prints the canary:\n{text}");
@@ -36,27 +28,27 @@ fn no_output_format_prints_the_canary() {
     let dir = tempfile::tempdir().expect("tempdir");
     let formats = ["human", "json", "sarif", "junit", "github"];
     for format in formats {
-        let out = Command::new(env!("CARGO_BIN_EXE_seaworthy"))
-            .args(["lint", "fixtures/secrets", "--no-config", "--select", "all"])
-            .args(["--preview", "--format", format])
-            .current_dir(root())
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("runs");
+        let out = seaworthy(&[
+            "lint",
+            "fixtures/secrets",
+            "--no-config",
+            "--select",
+            "all",
+            "--preview",
+            "--format",
+            format,
+        ]);
         assert_eq!(out.status.code(), Some(1), "{format}");
-        let stdout = String::from_utf8_lossy(&out.stdout);
+        let text = stdout(&out);
         assert!(
-            stdout.len() > 200,
+            text.len() > 200,
             "{format}: too little output to mean anything"
         );
-        assert_clean(&format!("{format} on stdout"), &stdout);
-        assert_clean(
-            &format!("{format} on stderr"),
-            &String::from_utf8_lossy(&out.stderr),
-        );
+        assert_clean(&format!("{format} on stdout"), &text);
+        assert_clean(&format!("{format} on stderr"), &stderr(&out));
     }
     // Every format to a file in one run.
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_seaworthy"));
+    let mut cmd = command(&root());
     cmd.args([
         "lint",
         "fixtures/secrets",
@@ -64,8 +56,7 @@ fn no_output_format_prints_the_canary() {
         "--select",
         "all",
         "--preview",
-    ])
-    .current_dir(root());
+    ]);
     for format in formats {
         cmd.arg("--format")
             .arg(format!("{format}={}", dir.path().join(format).display()));
@@ -74,6 +65,10 @@ fn no_output_format_prints_the_canary() {
     assert_eq!(out.status.code(), Some(1));
     for format in formats {
         let text = std::fs::read_to_string(dir.path().join(format)).expect("report written");
+        assert!(
+            text.len() > 200,
+            "{format} file: too little output to mean anything"
+        );
         assert_clean(&format!("{format} file"), &text);
     }
 }
@@ -82,22 +77,17 @@ fn no_output_format_prints_the_canary() {
 /// sensitive values masked rather than the lines dropped.
 #[test]
 fn the_human_report_masks_values_but_keeps_the_keys() {
-    let out = Command::new(env!("CARGO_BIN_EXE_seaworthy"))
-        .args([
-            "lint",
-            "fixtures/secrets",
-            "--no-config",
-            "--select",
-            "invalid-manifest",
-        ])
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let out = seaworthy(&[
+        "lint",
+        "fixtures/secrets",
+        "--no-config",
+        "--select",
+        "invalid-manifest",
+    ]);
+    let text = stdout(&out);
     assert!(
-        stdout.contains("vault.example.com/token: ***********************"),
-        "{stdout}"
+        text.contains("vault.example.com/token: ***********************"),
+        "{text}"
     );
-    assert_clean("human", &stdout);
+    assert_clean("human", &text);
 }

@@ -1,6 +1,7 @@
 //! CI integrations end to end: the junit and github reports, the pre-commit
-//! hooks under the real pre-commit from PyPI, and the GitHub Action's steps
-//! run the way the runner runs them.
+//! hooks under the real pre-commit from PyPI (ignored by default: they need
+//! the network; `cargo test -- --ignored` runs them), and the GitHub Action's
+//! steps run the way the runner runs them.
 
 // Test code: a failed unwrap is a failed test, and printing is allowed.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_macros)]
@@ -12,33 +13,9 @@ use std::time::Instant;
 
 use seaworthy::document::{parse_yaml, Node, Value};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn binary() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_seaworthy"))
-}
-
-fn seaworthy_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(binary())
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn read_json(path: &Path) -> serde_json::Value {
-    let bytes =
-        std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+use crate::support::{
+    binary, files_under, read_json, root, seaworthy_in, stderr, stdout, write_files,
+};
 
 /// A manifest with no finding of severity error: two warnings
 /// (`single-replica`, `image-not-pinned`).
@@ -112,14 +89,6 @@ const NOT_KUBERNETES: [(&str, &str); 3] = [
     ("package.json", "{\"name\": \"site\", \"private\": true}\n"),
 ];
 
-fn write_files(dir: &Path, files: &[(&str, &str)]) {
-    for (name, content) in files {
-        let path = dir.join(name);
-        std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
-        std::fs::write(&path, content).expect("write");
-    }
-}
-
 // ------------------------------------------------------------ the reports
 
 #[test]
@@ -128,8 +97,8 @@ fn junit_shop() {
         &root(),
         &["lint", "--no-config", "--format", "junit", "examples/shop"],
     );
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    insta::assert_snapshot!("junit_shop", text(&out.stdout));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    insta::assert_snapshot!("junit_shop", stdout(&out));
 }
 
 #[test]
@@ -138,8 +107,8 @@ fn github_shop() {
         &root(),
         &["lint", "--no-config", "--format", "github", "examples/shop"],
     );
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    insta::assert_snapshot!("github_shop", text(&out.stdout));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    insta::assert_snapshot!("github_shop", stdout(&out));
 }
 
 fn attr<T: std::str::FromStr>(node: roxmltree::Node, name: &str) -> T {
@@ -254,8 +223,8 @@ fn junit_counts_add_up_and_every_finding_fails_its_case() {
             ".",
         ],
     );
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    let xml = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let xml = stdout(&out);
     let failures = check_junit(&xml);
 
     // One case per object × enabled rule that applies to its kind, and one
@@ -385,8 +354,8 @@ fn odd_run(format: &str) -> String {
             "odd, name: 100%.yaml",
         ],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    text(&out.stdout)
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out)
 }
 
 #[test]
@@ -470,10 +439,10 @@ fn git_ok(dir: &Path, args: &[&str]) -> String {
     assert!(
         out.status.success(),
         "git {args:?} failed: {}{}",
-        text(&out.stdout),
-        text(&out.stderr)
+        stdout(&out),
+        stderr(&out)
     );
-    text(&out.stdout)
+    stdout(&out)
 }
 
 /// pre-commit from PyPI in a fresh virtual environment; its `bin` folder.
@@ -487,7 +456,7 @@ fn install_pre_commit(dir: &Path) -> PathBuf {
     assert!(
         out.status.success(),
         "python3 -m venv failed (install python3-venv): {}",
-        text(&out.stderr)
+        stderr(&out)
     );
     let bin = venv.join("bin");
     let out = Command::new(bin.join("pip"))
@@ -502,8 +471,8 @@ fn install_pre_commit(dir: &Path) -> PathBuf {
     assert!(
         out.status.success(),
         "pip install pre-commit failed; the test needs PyPI: {}{}",
-        text(&out.stdout),
-        text(&out.stderr)
+        stdout(&out),
+        stderr(&out)
     );
     bin
 }
@@ -573,11 +542,7 @@ impl Project {
             &["commit", "--quiet", "--message", "pre-commit config"],
         );
         let out = project.run(&pre_commit_bin.join("pre-commit"), &["install"]);
-        assert!(
-            out.status.success(),
-            "pre-commit install: {}",
-            text(&out.stderr)
-        );
+        assert!(out.status.success(), "pre-commit install: {}", stderr(&out));
         project
     }
 
@@ -608,7 +573,7 @@ impl Project {
         let env: Vec<(&str, &std::ffi::OsStr)> =
             self.env.iter().map(|(k, v)| (*k, v.as_os_str())).collect();
         let out = git_with(&self.dir, &["commit", "--message", message], &env);
-        let output = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        let output = format!("{}{}", stdout(&out), stderr(&out));
         (out.status.success(), output)
     }
 
@@ -657,6 +622,7 @@ fn exercise_hook(project: &Project, hook_name: &str) {
 
 /// `seaworthy-system`: the binary just built, on PATH.
 #[test]
+#[ignore = "needs PyPI: installs pre-commit"]
 fn pre_commit_system_hook_blocks_bad_manifests() {
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
@@ -689,6 +655,7 @@ fn pre_commit_system_hook_blocks_bad_manifests() {
 /// keep their target folder between runs; CARGO_HOME is the usual one, so
 /// no crate is downloaded twice.
 #[test]
+#[ignore = "needs PyPI and a release build: installs pre-commit, which builds the hook with cargo install"]
 fn pre_commit_rust_hook_builds_and_blocks_bad_manifests() {
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
@@ -721,12 +688,12 @@ fn pre_commit_rust_hook_builds_and_blocks_bad_manifests() {
     assert!(
         out.status.success(),
         "pre-commit could not build the hook:\n{}{}",
-        text(&out.stdout),
-        text(&out.stderr)
+        stdout(&out),
+        stderr(&out)
     );
     let built = Instant::now();
     // pre-commit installs the binary into its environment for the hook.
-    let installed: Vec<PathBuf> = walk(&cache)
+    let installed: Vec<PathBuf> = files_under(&cache)
         .into_iter()
         .filter(|p| p.ends_with("bin/seaworthy"))
         .collect();
@@ -737,24 +704,6 @@ fn pre_commit_rust_hook_builds_and_blocks_bad_manifests() {
         built - started,
         started.elapsed()
     );
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => stack.push(path),
-                _ => found.push(path),
-            }
-        }
-    }
-    found
 }
 
 // ------------------------------------------------------------ the Action
@@ -935,8 +884,8 @@ fn run_action(workspace: &Path, inputs: &[(&str, &str)]) -> ActionRun {
             }
         }
         let out = cmd.output().expect("bash runs");
-        run.stdout.push_str(&text(&out.stdout));
-        eprint!("{}", text(&out.stderr));
+        run.stdout.push_str(&stdout(&out));
+        eprint!("{}", stderr(&out));
         let status = out.status.code().expect("an exit code");
         run.steps.push((id.clone(), status));
         context
