@@ -11,7 +11,14 @@ mod bad_input;
 mod cli;
 mod fuzz_regressions;
 mod integrations;
+/// A Kubernetes API server of our own on loopback, for the live tests.
+mod kube_api;
+mod kube_api_server;
+mod kube_client;
+mod legacy_discovery;
+mod live_reader;
 mod secrets;
+mod yaml_roundtrip;
 
 /// The fuzz targets' checks, replayed by `fuzz_regressions` without
 /// cargo-fuzz.
