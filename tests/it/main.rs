@@ -16,6 +16,7 @@ mod kube_api;
 mod kube_api_server;
 mod kube_client;
 mod legacy_discovery;
+mod live;
 mod live_reader;
 mod secrets;
 mod yaml_roundtrip;
