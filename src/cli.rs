@@ -51,6 +51,20 @@ pub enum Command {
         #[command(subcommand)]
         command: PolicyCommand,
     },
+    /// Write a cluster's state as clean YAML, one file per object:
+    /// DIR/NAMESPACE/KIND/NAME.yaml (read-only; Secrets only with
+    /// --include-secrets, their values redacted).
+    Export(Box<ExportArgs>),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The folder to write to; files of objects gone from the cluster are
+    /// removed, unchanged files are left untouched.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub live: LiveArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -113,8 +127,8 @@ pub struct LintArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Live cluster")]
 pub struct LiveArgs {
-    /// Lint the objects of a live cluster instead of files (read-only).
-    #[arg(long, conflicts_with = "paths")]
+    /// Read a live cluster instead of files (read-only).
+    #[arg(long)]
     pub live: bool,
     /// The kubeconfig context (default: the current context).
     #[arg(long, value_name = "NAME", requires = "live")]
@@ -190,6 +204,7 @@ pub fn run() -> ExitCode {
         Command::Policy {
             command: PolicyCommand::Test { dirs },
         } => policy_test_command(&dirs),
+        Command::Export(args) => export_command(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -273,6 +288,11 @@ fn lint_command(args: LintArgs) -> CommandResult {
     let mut settings = Settings::resolve(&config, &choices, &args.policies).map_err(boxed)?;
     settings.quotes_sources = outputs.iter().any(|o| o.format == Format::Human);
     crate::timing::mark("settings");
+    if args.live.live && !args.paths.is_empty() {
+        return Err(boxed(Usage(
+            "--live reads the cluster, not PATHs: to compare it with manifests, pass them with --iac PATH".into(),
+        )));
+    }
     let (outcome, retained) = if args.live.live {
         let verbose = args.live.verbose;
         let mut trace = |t: &live::Trace| {
@@ -295,6 +315,24 @@ fn lint_command(args: LintArgs) -> CommandResult {
     // The process exits now: let it hand the memory back whole.
     std::mem::forget((outcome, retained));
     Ok(code)
+}
+
+fn export_command(args: &ExportArgs) -> CommandResult {
+    if !args.live.live {
+        return Err(boxed(Usage(
+            "export reads a cluster: `seaworthy export --live DIR`".into(),
+        )));
+    }
+    let verbose = args.live.verbose;
+    let mut trace = |t: &live::Trace| {
+        if verbose {
+            report::trace(t);
+        }
+    };
+    let exported =
+        crate::export::export(&args.live.options(), &args.dir, &mut trace).map_err(boxed)?;
+    report::exported(&exported, &args.dir).map_err(|e| boxed(OutputFailed(e)))?;
+    Ok(if exported.incomplete { 2 } else { 0 })
 }
 
 fn rules_command(format: CatalogFormat, policies: &[PathBuf]) -> CommandResult {

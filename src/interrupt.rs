@@ -1,10 +1,11 @@
-//! Ctrl-C: a run interrupted while it writes a report leaves neither a
-//! half-written report nor a temporary file behind, and exits 130 (128 +
-//! SIGINT), as shells expect. A report from an earlier run stays as it was:
-//! reports are written beside it and renamed into place.
+//! Ctrl-C and files written whole: a run interrupted while it writes a
+//! report or an export leaves neither a half-written file nor a temporary
+//! file behind, and exits 130 (128 + SIGINT), as shells expect. A file from
+//! an earlier run stays as it was: files are written beside it and renamed
+//! into place ([`write_atomically`]).
 
 use std::fs::File;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -59,4 +60,30 @@ pub fn create_temporary(path: &Path) -> io::Result<File> {
 /// Forgets a temporary file: renamed into place, or removed.
 pub fn finished(path: &Path) {
     state().pending.retain(|p| p != path);
+}
+
+/// Writes to a temporary file beside `path` and renames it into place, so a
+/// reader never sees a half-written report.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        // Registered, so that Ctrl-C removes it rather than leave it behind.
+        let mut f = create_temporary(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    finished(&tmp);
+    result
 }

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod document;
 pub mod engine;
+pub mod export;
 pub mod finding;
 pub mod interrupt;
 pub mod lint;

@@ -76,38 +76,13 @@ pub fn emit(outputs: &[Output], outcome: &Outcome) -> io::Result<()> {
             Some(path) => {
                 let mut buffer = Vec::new();
                 render(output.format, outcome, &mut buffer)?;
-                write_atomically(path, &buffer)?;
+                crate::interrupt::write_atomically(path, &buffer)?;
             }
         }
     }
     Ok(())
 }
 
-/// Writes to a temporary file beside `path` and renames it into place, so a
-/// reader never sees a half-written report.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "report".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        // Registered, so that Ctrl-C removes it rather than leave it behind.
-        let mut f = crate::interrupt::create_temporary(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    crate::interrupt::finished(&tmp);
-    result
-}
 
 /// One step of reading a cluster, on stderr (`lint --live --verbose`).
 pub fn trace(step: &crate::live::Trace) {
@@ -180,6 +155,29 @@ fn where_(group: &str, kind: &str, namespace: Option<&str>) -> String {
         Some(ns) => format!("{subject} in namespace {ns}"),
         None => subject,
     }
+}
+
+/// What `export` wrote, on stderr; what could not be read as notes.
+pub fn exported(exported: &crate::export::Exported, dir: &Path) -> io::Result<()> {
+    let mut err = io::stderr().lock();
+    for note in &exported.notes {
+        writeln!(err, "note: {note}")?;
+    }
+    writeln!(
+        err,
+        "Exported to {}: {} written, {} unchanged, {} removed.",
+        dir.display(),
+        exported.written,
+        exported.unchanged,
+        exported.removed
+    )?;
+    if exported.incomplete {
+        writeln!(
+            err,
+            "error: the export is incomplete: the kinds above could not be read, and their files were left as they were (exit code 2)"
+        )?;
+    }
+    Ok(())
 }
 
 /// A warning about the run itself, on stderr.

@@ -9,6 +9,7 @@ mod support;
 mod architecture;
 mod bad_input;
 mod cli;
+mod export;
 mod fuzz_regressions;
 mod integrations;
 /// A Kubernetes API server of our own on loopback, for the live tests.
