@@ -191,12 +191,12 @@ fn write_summary(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         };
         writeln!(
             out,
-            "Read {} of {} ({}) in {}{retried}; {} controlled by another object linted through it.",
+            "Read {} from {} of {} with {}{retried}; {} controlled by another object checked through their owner.",
             plural(live.kinds.iter().map(|k| k.objects).sum(), "object"),
             live.scope,
             live.server,
             plural(live.requests(), "GET request"),
-            plural(live.skipped_owned, "object"),
+            live.skipped_owned,
         )?;
     }
     let mut hidden = Vec::new();
