@@ -38,6 +38,33 @@ pub struct Config {
     pub exclude: Vec<Exclude>,
     /// How long one rule may run on one object (`policy-timeout`).
     pub policy_timeout: Option<std::time::Duration>,
+    /// `drift:` — how `lint --live --iac` compares the cluster with the IaC.
+    pub drift: DriftSettings,
+}
+
+/// The `drift:` section.
+#[derive(Debug, Clone, Default)]
+pub struct DriftSettings {
+    /// Field managers that are the IaC's own hands (`iac-managers`); `None`
+    /// keeps the default list.
+    pub iac_managers: Option<Vec<String>>,
+    /// What drift never reports (`ignore`): every criterion given must match.
+    pub ignore: Vec<DriftIgnore>,
+    /// The share of live objects the IaC must declare (`min-coverage`, a
+    /// percentage); below it the run fails.
+    pub min_coverage: Option<f64>,
+}
+
+/// One `drift.ignore` entry.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DriftIgnore {
+    pub kinds: Vec<String>,
+    pub namespaces: Vec<String>,
+    /// Object names; `*` matches any run of characters.
+    pub names: Vec<String>,
+    /// Dotted field paths (`spec.replicas`, `metadata.annotations`): the
+    /// field and everything under it.
+    pub paths: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -103,7 +130,8 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-const KEYS: [&str; 9] = [
+const KEYS: [&str; 10] = [
+    "drift",
     "select",
     "ignore",
     "preview",
@@ -219,6 +247,7 @@ pub fn parse(source: ConfigSource) -> Result<Config, ConfigError> {
                 }
             }
             "exclude" => config.exclude = parse_excludes(&source, value)?,
+            "drift" => config.drift = parse_drift(&source, value)?,
             "policy-timeout" => {
                 config.policy_timeout = Some(duration(value).ok_or_else(|| {
                     expected(
@@ -313,6 +342,90 @@ fn string_list(
         }
     }
     Ok(out)
+}
+
+/// Reads the `drift:` section.
+fn parse_drift(source: &ConfigSource, node: &Node) -> Result<DriftSettings, ConfigError> {
+    const DRIFT_KEYS: [&str; 3] = ["iac-managers", "ignore", "min-coverage"];
+    const IGNORE_KEYS: [&str; 4] = ["kinds", "namespaces", "names", "paths"];
+    let Some(entries) = node.as_map() else {
+        return Err(expected(
+            source,
+            node,
+            "`drift` is a mapping: iac-managers, ignore, min-coverage",
+        ));
+    };
+    let mut drift = DriftSettings::default();
+    let unknown = |key: &str, span: Span, known: &[&str]| {
+        let help = suggest(key, known.iter().copied())
+            .map(|s| format!("did you mean `{s}`?"))
+            .or_else(|| Some(format!("known settings: {}", known.join(", "))));
+        source.error(span, format!("unknown setting `{key}`"), help)
+    };
+    let values = |list: Vec<Spanned<String>>| list.into_iter().map(|s| s.value).collect();
+    for entry in entries {
+        let value = &entry.value;
+        match entry.key.as_str() {
+            "iac-managers" => {
+                drift.iac_managers = Some(values(string_list(source, value, "iac-managers")?))
+            }
+            "min-coverage" => {
+                let percent = match value.value {
+                    Value::Int(i) => i as f64,
+                    Value::Float(f) => f,
+                    _ => f64::NAN,
+                };
+                if !(0.0..=100.0).contains(&percent) {
+                    return Err(expected(
+                        source,
+                        value,
+                        "`min-coverage` is a percentage from 0 to 100",
+                    ));
+                }
+                drift.min_coverage = Some(percent);
+            }
+            "ignore" => {
+                let Some(items) = value.as_seq() else {
+                    return Err(expected(
+                        source,
+                        value,
+                        "`drift.ignore` is a list of entries",
+                    ));
+                };
+                for item in items {
+                    let Some(fields) = item.as_map() else {
+                        return Err(expected(
+                            source,
+                            item,
+                            "a `drift.ignore` entry is a mapping: kinds, namespaces, names, paths",
+                        ));
+                    };
+                    let mut ignore = DriftIgnore::default();
+                    for field in fields {
+                        let key = field.key.trim_end_matches('s');
+                        let list = values(string_list(source, &field.value, &field.key)?);
+                        match key {
+                            "kind" => ignore.kinds = list,
+                            "namespace" => ignore.namespaces = list,
+                            "name" => ignore.names = list,
+                            "path" => ignore.paths = list,
+                            _ => return Err(unknown(&field.key, field.key_span, &IGNORE_KEYS)),
+                        }
+                    }
+                    if ignore == DriftIgnore::default() {
+                        return Err(expected(
+                            source,
+                            item,
+                            "a `drift.ignore` entry names what it ignores: kinds, namespaces, names or paths",
+                        ));
+                    }
+                    drift.ignore.push(ignore);
+                }
+            }
+            other => return Err(unknown(other, entry.key_span, &DRIFT_KEYS)),
+        }
+    }
+    Ok(drift)
 }
 
 /// The closest candidate to a misspelt name, if one is close enough.
@@ -502,6 +615,37 @@ mod tests {
         assert_eq!(c.severity[0].1, Severity::Note);
         assert_eq!(c.params[0].0.value, "x");
         assert_eq!(c.policies, vec![PathBuf::from("/repo/custom")]);
+    }
+
+    #[test]
+    fn reads_the_drift_section() {
+        let c = parse_text(
+            "drift:\n  iac-managers: [helm, argocd-controller]\n  min-coverage: 95\n  ignore:\n    - kinds: [ConfigMap]\n      namespace: kube-system\n    - paths: [spec.replicas]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.drift.iac_managers,
+            Some(vec!["helm".to_string(), "argocd-controller".to_string()])
+        );
+        assert_eq!(c.drift.min_coverage, Some(95.0));
+        assert_eq!(c.drift.ignore.len(), 2);
+        assert_eq!(c.drift.ignore[0].kinds, ["ConfigMap"]);
+        assert_eq!(c.drift.ignore[0].namespaces, ["kube-system"]);
+        assert_eq!(c.drift.ignore[1].paths, ["spec.replicas"]);
+    }
+
+    #[test]
+    fn drift_mistakes_are_located() {
+        let message = |text: &str| parse_text(text).unwrap_err().to_string();
+        assert!(message("drift:\n  iac-manager: [helm]\n")
+            .contains("2:3: unknown setting `iac-manager`"));
+        assert!(message("drift:\n  min-coverage: 120\n")
+            .contains("2:17: `min-coverage` is a percentage"));
+        assert!(
+            message("drift:\n  ignore:\n    - kind: [A]\n      fields: [x]\n")
+                .contains("4:7: unknown setting `fields`")
+        );
+        assert!(message("drift:\n  ignore:\n    - {}\n").contains("names what it ignores"));
     }
 
     #[test]
