@@ -23,16 +23,23 @@ pub(crate) async fn run(
     default_namespace: &str,
 ) -> Result<Summary, LiveError> {
     let mut summary = Summary::default();
-    let namespace = if options.all_namespaces {
+    // The namespaces read: the chosen one and the others asked for; `None`
+    // for all of them.
+    let namespaces: Option<Vec<String>> = if options.all_namespaces {
         None
     } else {
-        Some(
-            options
-                .namespace
-                .clone()
-                .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| default_namespace.to_string()),
-        )
+        let chosen = options
+            .namespace
+            .clone()
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| default_namespace.to_string());
+        let mut namespaces = vec![chosen];
+        for ns in &options.also_namespaces {
+            if !ns.is_empty() && !namespaces.contains(ns) {
+                namespaces.push(ns.clone());
+            }
+        }
+        Some(namespaces)
     };
 
     // Each kind once; metadata only if every rule asking for it needs no more.
@@ -94,20 +101,24 @@ pub(crate) async fn run(
     for kind in &kinds {
         match catalog.resolve(&kind.group, &kind.kind) {
             Ok(resource) => {
-                let scope = match &namespace {
-                    None => Scope::All,
-                    Some(ns) if resource.namespaced => Scope::Namespace(ns.clone()),
-                    // With one namespace chosen, of the Namespaces only that one.
-                    Some(ns) if resource.group.is_empty() && resource.kind == "Namespace" => {
-                        Scope::Named(ns.clone())
+                let scopes = match &namespaces {
+                    None => vec![Scope::All],
+                    Some(list) if resource.namespaced => {
+                        list.iter().cloned().map(Scope::Namespace).collect()
                     }
-                    Some(_) => Scope::All,
+                    // With namespaces chosen, of the Namespaces only those.
+                    Some(list) if resource.group.is_empty() && resource.kind == "Namespace" => {
+                        list.iter().cloned().map(Scope::Named).collect()
+                    }
+                    Some(_) => vec![Scope::All],
                 };
-                jobs.push(ListJob {
-                    resource,
-                    scope,
-                    metadata_only: kind.metadata_only,
-                });
+                for scope in scopes {
+                    jobs.push(ListJob {
+                        resource: resource.clone(),
+                        scope,
+                        metadata_only: kind.metadata_only,
+                    });
+                }
             }
             Err(Unlisted::NotServed(message)) => {
                 add_note(session, &mut summary, note(kind, None, &message)).await

@@ -14,6 +14,9 @@ pub struct Options {
     /// `--namespace`; without it the context's namespace, else `default`. Ignored with
     /// `all_namespaces`.
     pub namespace: Option<String>,
+    /// Namespaces read besides `namespace` (the ones the IaC uses, for
+    /// drift). Ignored with `all_namespaces`.
+    pub also_namespaces: Vec<String>,
     /// Namespaced kinds are listed across all namespaces.
     pub all_namespaces: bool,
     /// Secrets are never listed without it.
@@ -40,6 +43,7 @@ impl Default for Options {
             kubeconfig: None,
             context: None,
             namespace: None,
+            also_namespaces: Vec::new(),
             all_namespaces: false,
             include_secrets: false,
             kinds: Vec::new(),

@@ -83,7 +83,6 @@ pub fn emit(outputs: &[Output], outcome: &Outcome) -> io::Result<()> {
     Ok(())
 }
 
-
 /// One step of reading a cluster, on stderr (`lint --live --verbose`).
 pub fn trace(step: &crate::live::Trace) {
     use crate::live::Trace;

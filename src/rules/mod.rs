@@ -1,11 +1,17 @@
 //! Rules written in Rust, each a unit with its metadata beside its check:
-//! `parse-error`, `invalid-manifest`, `invalid-suppression` and
-//! `unused-suppression`. Rego rules live in `policies/`; both kinds meet in
-//! the [`Catalog`].
+//! `parse-error`, `invalid-manifest`, `invalid-suppression`,
+//! `unused-suppression`, and the drift rules (`unmanaged-object`,
+//! `missing-object`, `drifted-field`, `manual-change`; their check is
+//! [`crate::drift`]). Rego rules live in `policies/`; both kinds meet in the
+//! [`Catalog`].
 
+pub mod drifted_field;
 pub mod invalid_manifest;
 pub mod invalid_suppression;
+pub mod manual_change;
+pub mod missing_object;
 pub mod parse_error;
+pub mod unmanaged_object;
 pub mod unused_suppression;
 
 use std::path::PathBuf;
@@ -21,7 +27,30 @@ pub fn native() -> Vec<Rule> {
         invalid_manifest::rule(),
         unused_suppression::rule(),
         invalid_suppression::rule(),
+        unmanaged_object::rule(),
+        missing_object::rule(),
+        drifted_field::rule(),
+        manual_change::rule(),
     ]
+}
+
+/// The drift rules' IDs.
+pub const DRIFT: [&str; 4] = [
+    unmanaged_object::ID,
+    missing_object::ID,
+    drifted_field::ID,
+    manual_change::ID,
+];
+
+/// A drift rule: tagged `drift`, it reports only with `lint --live --iac`.
+fn drift_rule(
+    id: &str,
+    title: &str,
+    description: &str,
+    severity: Severity,
+    remediation: &str,
+) -> Rule {
+    native_rule(id, title, description, severity, remediation, &["drift"])
 }
 
 /// The whole catalog: the built-in policies, the rules written in Rust, and

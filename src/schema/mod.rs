@@ -44,7 +44,7 @@ impl CustomSchema<'_> {
     fn shapes(&self) -> Arc<Shapes> {
         self.shapes
             .get_or_init(|| {
-                let mut shapes = to_json(self.schema);
+                let mut shapes = Node::to_json(self.schema);
                 // apiVersion, kind and metadata are the API server's, not
                 // the CRD's to describe.
                 if let Some(props) = shapes
@@ -312,24 +312,5 @@ fn describe(node: &Node) -> String {
         }
         Value::Seq(_) => "a list".into(),
         Value::Map(_) => "a mapping".into(),
-    }
-}
-
-/// A document tree as JSON, for CRD schemas.
-fn to_json(node: &Node) -> serde_json::Value {
-    use serde_json::Value as Json;
-    match &node.value {
-        Value::Null => Json::Null,
-        Value::Bool(b) => Json::Bool(*b),
-        Value::Int(i) => Json::from(*i),
-        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
-        Value::String(s) => Json::String(s.clone()),
-        Value::Seq(items) => Json::Array(items.iter().map(to_json).collect()),
-        Value::Map(entries) => Json::Object(
-            entries
-                .iter()
-                .map(|e| (e.key.clone(), to_json(&e.value)))
-                .collect(),
-        ),
     }
 }
