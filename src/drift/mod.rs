@@ -15,6 +15,8 @@ mod managers;
 mod normalize;
 mod path;
 mod system;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
