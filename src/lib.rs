@@ -8,6 +8,7 @@ pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod document;
+pub mod drift;
 pub mod engine;
 pub mod export;
 pub mod finding;
