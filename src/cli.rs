@@ -121,6 +121,10 @@ pub struct LintArgs {
     pub baseline: Option<PathBuf>,
     #[command(flatten)]
     pub live: LiveArgs,
+    /// With --live: the manifests the cluster should match (files, folders,
+    /// `-`); drift findings join the policy findings.
+    #[arg(long, value_name = "PATH", num_args = 1.., requires = "live", help_heading = "Live cluster")]
+    pub iac: Vec<PathBuf>,
 }
 
 /// Reading a live cluster (read-only: only GET requests are sent).
@@ -300,7 +304,7 @@ fn lint_command(args: LintArgs) -> CommandResult {
                 report::trace(t);
             }
         };
-        lint::run_live(&settings, &args.live.options(), &mut trace).map_err(boxed)?
+        lint::run_live(&settings, &args.live.options(), &args.iac, &mut trace).map_err(boxed)?
     } else {
         let paths = if args.paths.is_empty() {
             vec![PathBuf::from(".")]

@@ -9,11 +9,14 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config;
-use crate::document::{self, Document};
+use crate::document::{self, Document, PathSeg};
+use crate::drift;
 use crate::engine::{self, Batch, BatchRunner, Engine, EvalError, Violation};
 use crate::finding::{sort_for_report, BaselineState, Finding, Location, Related};
 use crate::live::{self, KindWanted, LiveError};
-use crate::outcome::{KindAudit, LiveAudit, Outcome, RunError, Tally};
+use crate::outcome::{
+    IacCoverage, KindAudit, LiveAudit, NamespaceCoverage, Outcome, RunError, Tally,
+};
 use crate::policy::{PolicyError, Rule, Scope};
 use crate::rules::{self, invalid_manifest, parse_error};
 use crate::schema::Schemas;
@@ -50,11 +53,31 @@ pub enum LintError {
 pub fn run_live(
     settings: &Settings,
     options: &live::Options,
+    iac: &[PathBuf],
     trace: &mut dyn FnMut(&live::Trace),
 ) -> Result<(Outcome, Retained), LintError> {
     let mut options = options.clone();
-    options.kinds = kinds_for_live(settings, options.include_secrets);
+    let linted_kinds = kinds_for_live(settings, options.include_secrets);
+    options.kinds = linted_kinds.clone();
+    // With `--iac`: the IaC is read first, to know which kinds and
+    // namespaces to compare.
+    let drift_on = !iac.is_empty();
+    let (iac_sources, mut errors) = match drift_on {
+        true => read_sources(iac),
+        false => (Vec::new(), Vec::new()),
+    };
+    if drift_on {
+        let declared = declared_kinds_and_namespaces(&iac_sources);
+        options
+            .kinds
+            .extend(kinds_for_drift(&declared.0, options.include_secrets));
+        options.also_namespaces = declared.1;
+    }
     let reading = live::start(&options)?;
+    let default_namespace = options
+        .namespace
+        .clone()
+        .unwrap_or_else(|| reading.default_namespace().to_string());
     let context = reading.context().to_string();
     let mut audit = LiveAudit {
         context: context.clone(),
@@ -68,7 +91,11 @@ pub fn run_live(
         skipped_owned: 0,
     };
     let mut objects_read: std::collections::HashMap<String, usize> = Default::default();
+    // Objects of the kinds the rules read are linted; the others were read
+    // for drift only. With drift, every raw object is kept beside its text.
     let mut sources = Vec::new();
+    let mut drift_only_sources = Vec::new();
+    let mut raw: Vec<(bool, usize, drift::Live)> = Vec::new();
     let mut summary = None;
     for event in reading {
         match event {
@@ -86,9 +113,38 @@ pub fn run_live(
                 }
                 trace(&t);
             }
-            // Each object becomes its text at once; the raw object is dropped.
+            // Each object becomes its text at once; without drift the raw
+            // object is dropped.
             live::Event::Objects(objects) => {
-                sources.extend(objects.iter().map(|o| live::source_of(&context, o)))
+                for object in objects {
+                    let linted = linted_kinds.iter().any(|k| {
+                        k.kind == object.kind && api_group(&object.api_version) == k.group
+                    });
+                    let source = live::source_of(&context, &object);
+                    let index = match linted {
+                        true => sources.len(),
+                        false => drift_only_sources.len(),
+                    };
+                    match linted {
+                        true => sources.push(source),
+                        false => drift_only_sources.push(source),
+                    }
+                    if drift_on {
+                        // A metadata-only list gives apiVersion, kind, metadata.
+                        let full = object.raw.as_object().is_some_and(|o| {
+                            o.keys()
+                                .any(|k| !matches!(k.as_str(), "apiVersion" | "kind" | "metadata"))
+                        });
+                        raw.push((
+                            linted,
+                            index,
+                            drift::Live {
+                                object: object.raw,
+                                full,
+                            },
+                        ));
+                    }
+                }
             }
             live::Event::Finished(result) => summary = Some(result?),
         }
@@ -146,21 +202,146 @@ pub fn run_live(
 
     // What could not be read makes the results incomplete; a kind the
     // cluster does not serve is only in the audit.
-    let errors = summary
-        .notes
-        .iter()
-        .filter(|n| n.incomplete)
-        .map(|n| RunError::Cluster {
-            what: match &n.namespace {
-                Some(ns) => format!("{} in namespace {ns}", live::subject(&n.group, &n.kind)),
-                None => live::subject(&n.group, &n.kind),
-            },
-            message: n.message.clone(),
-        })
-        .collect();
-    let (mut outcome, retained) = lint_sources(settings, sources, errors)?;
+    errors.extend(
+        summary
+            .notes
+            .iter()
+            .filter(|n| n.incomplete)
+            .map(|n| RunError::Cluster {
+                what: match &n.namespace {
+                    Some(ns) => format!("{} in namespace {ns}", live::subject(&n.group, &n.kind)),
+                    None => live::subject(&n.group, &n.kind),
+                },
+                message: n.message.clone(),
+            }),
+    );
+    // Sources: the linted objects, then the IaC, then objects read for drift.
+    let linted = sources.len();
+    let iac = linted..linted + iac_sources.len();
+    let drift_only = iac.end;
+    sources.extend(iac_sources);
+    sources.extend(drift_only_sources);
+    let drift = drift_on.then(|| {
+        let unread: Vec<(String, String)> = summary
+            .notes
+            .iter()
+            .map(|n| (n.group.clone(), n.kind.clone()))
+            .collect();
+        DriftInput {
+            iac,
+            live: raw
+                .into_iter()
+                .map(|(linted, i, object)| (if linted { i } else { drift_only + i }, object))
+                .collect(),
+            // A kind not served or not read cannot tell what is missing.
+            listed: options
+                .kinds
+                .iter()
+                .filter(|k| !unread.contains(&(k.group.clone(), k.kind.clone())))
+                .map(|k| drift::GroupKind::new(&k.group, &k.kind))
+                .collect(),
+            config: drift_config(&settings.drift, &default_namespace),
+            min_coverage: settings.drift.min_coverage,
+        }
+    });
+    let (mut outcome, retained) = lint_with(settings, sources, linted, errors, drift)?;
     outcome.live = Some(audit);
     Ok((outcome, retained))
+}
+
+/// The group of an `apiVersion`: `apps` for `apps/v1`, `` for `v1`.
+fn api_group(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(group, _)| group)
+}
+
+/// The kinds and the namespaces the IaC declares.
+fn declared_kinds_and_namespaces(sources: &[SourceFile]) -> (Vec<(String, String)>, Vec<String>) {
+    let mut kinds: Vec<(String, String)> = Vec::new();
+    let mut namespaces: Vec<String> = Vec::new();
+    for (i, source) in sources.iter().enumerate() {
+        for doc in document::load(i, source).documents {
+            let kind = (
+                api_group(&doc.object.api_version).to_string(),
+                doc.object.kind.clone(),
+            );
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+            if let Some(ns) = doc.object.namespace {
+                if !namespaces.contains(&ns) {
+                    namespaces.push(ns);
+                }
+            }
+        }
+    }
+    (kinds, namespaces)
+}
+
+/// The kinds people make by hand: read (metadata only when no rule needs
+/// them whole) to find objects that exist only in the cluster.
+const HAND_MADE_KINDS: [(&str, &str); 17] = [
+    ("", "ConfigMap"),
+    ("", "Secret"),
+    ("", "Service"),
+    ("", "ServiceAccount"),
+    ("", "PersistentVolumeClaim"),
+    ("", "Pod"),
+    ("apps", "Deployment"),
+    ("apps", "StatefulSet"),
+    ("apps", "DaemonSet"),
+    ("batch", "Job"),
+    ("batch", "CronJob"),
+    ("networking.k8s.io", "Ingress"),
+    ("networking.k8s.io", "NetworkPolicy"),
+    ("policy", "PodDisruptionBudget"),
+    ("autoscaling", "HorizontalPodAutoscaler"),
+    ("rbac.authorization.k8s.io", "Role"),
+    ("rbac.authorization.k8s.io", "RoleBinding"),
+];
+
+/// What drift reads besides the rules' kinds: every kind the IaC declares,
+/// whole (its fields are compared), and the kinds people make by hand,
+/// metadata only. Secrets only with `--include-secrets`, and then by name.
+fn kinds_for_drift(declared: &[(String, String)], include_secrets: bool) -> Vec<KindWanted> {
+    let is_secret = |group: &str, kind: &str| group.is_empty() && kind == "Secret";
+    let mut kinds: Vec<KindWanted> = declared
+        .iter()
+        .filter(|(g, k)| !is_secret(g, k) || include_secrets)
+        .map(|(g, k)| KindWanted::new(g, k))
+        .collect();
+    for (group, kind) in HAND_MADE_KINDS {
+        if is_secret(group, kind) && !include_secrets {
+            continue;
+        }
+        let mut wanted = KindWanted::new(group, kind);
+        wanted.metadata_only = true;
+        kinds.push(wanted);
+    }
+    kinds
+}
+
+/// The `drift:` settings as the comparison takes them.
+fn drift_config(settings: &crate::config::DriftSettings, default_namespace: &str) -> drift::Config {
+    let mut config = drift::Config {
+        default_namespace: default_namespace.to_string(),
+        // Secret values arrive masked: a masked value is not a drift.
+        masked_value: Some(live::MASK.to_string()),
+        ..drift::Config::default()
+    };
+    if let Some(managers) = &settings.iac_managers {
+        config.iac_managers = managers.clone();
+    }
+    config.ignore = settings
+        .ignore
+        .iter()
+        .map(|i| drift::Ignore {
+            kinds: i.kinds.clone(),
+            namespaces: i.namespaces.clone(),
+            names: i.names.clone(),
+            fields: i.paths.clone(),
+        })
+        .collect();
+    config
 }
 
 /// The workload kinds and the others teams deploy, with their API groups:
@@ -268,7 +449,36 @@ pub fn read_sources(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<RunError>) {
 pub fn lint_sources(
     settings: &Settings,
     sources: Vec<SourceFile>,
+    errors: Vec<RunError>,
+) -> Result<(Outcome, Retained), PolicyError> {
+    let linted = sources.len();
+    lint_with(settings, sources, linted, errors, None)
+}
+
+/// What a drift run compares, beside what it lints.
+struct DriftInput {
+    /// The sources of the IaC: the range of `sources` they are.
+    iac: std::ops::Range<usize>,
+    /// The live objects as served (managedFields included), each with the
+    /// index of its source.
+    live: Vec<(usize, drift::Live)>,
+    /// The kinds that were read in full or in part: only their objects can
+    /// be missing.
+    listed: Vec<drift::GroupKind>,
+    config: drift::Config,
+    /// `drift.min-coverage`, a percentage.
+    min_coverage: Option<f64>,
+}
+
+/// The pipeline. The first `linted` sources are linted; the others (the IaC
+/// of a drift run, objects read for drift only) are loaded so that findings
+/// and suppressions can point into them, and are not evaluated.
+fn lint_with(
+    settings: &Settings,
+    sources: Vec<SourceFile>,
+    linted: usize,
     mut errors: Vec<RunError>,
+    drift: Option<DriftInput>,
 ) -> Result<(Outcome, Retained), PolicyError> {
     let rules = RulesByScope::of(settings);
     // Compiling the policies and parsing the files do not depend on each
@@ -280,15 +490,22 @@ pub fn lint_sources(
 
     let mut findings = Vec::new();
     let documents = collect_documents(settings, &sources, loaded, &mut findings, &mut errors);
+    // Documents are in source order: the linted ones come first.
+    let evaluated_count = documents.partition_point(|d| d.source < linted);
     let (evaluated, runner) = evaluate(
         settings,
         &rules,
         &batch,
         &inventory_batch,
-        &documents,
+        &documents[..evaluated_count],
         &mut errors,
     );
     findings.extend(evaluated);
+    let coverage = drift.map(|input| {
+        let (drift_findings, coverage) = compare_with_iac(settings, &documents, input);
+        findings.extend(drift_findings);
+        coverage
+    });
 
     notes.extend(suppress_findings(
         settings,
@@ -306,7 +523,7 @@ pub fn lint_sources(
         false => Vec::new(),
     };
     let outcome = Outcome {
-        checked: documents
+        checked: documents[..evaluated_count]
             .iter()
             .map(|d| (d.source, d.object.clone()))
             .collect(),
@@ -318,6 +535,7 @@ pub fn lint_sources(
         redactions,
         rules: settings.rules.clone(),
         live: None,
+        coverage: coverage.flatten(),
     };
     Ok((
         outcome,
@@ -326,6 +544,86 @@ pub fn lint_sources(
             _runner: runner,
         },
     ))
+}
+
+/// Step (drift runs): the IaC's objects against the live ones; the drift
+/// findings, each in the manifest (a declared field, a missing object) or
+/// in the live object's text (an object or field made by hand), and the
+/// IaC's coverage of the cluster.
+fn compare_with_iac(
+    settings: &Settings,
+    documents: &[Document],
+    input: DriftInput,
+) -> (Vec<Finding>, Option<IacCoverage>) {
+    let declared_docs: Vec<&Document> = documents
+        .iter()
+        .filter(|d| input.iac.contains(&d.source))
+        .collect();
+    let declared: Vec<serde_json::Value> = declared_docs.iter().map(|d| d.root.to_json()).collect();
+    let first_doc_of = |source: usize| {
+        let i = documents.partition_point(|d| d.source < source);
+        documents.get(i).filter(|d| d.source == source)
+    };
+    let live_docs: Vec<Option<&Document>> = input
+        .live
+        .iter()
+        .map(|(source, _)| first_doc_of(*source))
+        .collect();
+    let live: Vec<drift::Live> = input.live.into_iter().map(|(_, l)| l).collect();
+    let report = drift::compare(&declared, &live, &input.listed, &input.config);
+    crate::timing::mark("drift");
+
+    let mut findings = Vec::new();
+    for d in report.drifts {
+        let Some(rule) = settings.rules.iter().find(|r| r.id == d.rule.id()) else {
+            continue;
+        };
+        let path: Vec<PathSeg> = d
+            .path
+            .iter()
+            .map(|step| match step {
+                drift::PathStep::Key(k) => PathSeg::Key(k.clone()),
+                drift::PathStep::Index(i) => PathSeg::Index(*i),
+            })
+            .collect();
+        // Declared-side drift points into the manifest; the rest into the
+        // live object's text.
+        let doc = match d.rule {
+            drift::Rule::MissingObject | drift::Rule::DriftedField => {
+                d.declared.and_then(|i| declared_docs.get(i).copied())
+            }
+            drift::Rule::UnmanagedObject | drift::Rule::ManualChange => {
+                d.live.and_then(|i| live_docs.get(i).copied().flatten())
+            }
+        };
+        let Some(doc) = doc else { continue };
+        let location = Location::at_path(doc, &path);
+        findings.push(rules::finding(
+            rule,
+            Some(&doc.object),
+            d.message,
+            path,
+            location,
+        ));
+    }
+    let coverage = IacCoverage {
+        considered: report.coverage.considered,
+        declared: report.coverage.declared,
+        by_namespace: report
+            .coverage
+            .by_namespace
+            .iter()
+            .map(|(ns, c)| {
+                let counts = NamespaceCoverage {
+                    considered: c.considered,
+                    declared: c.declared,
+                };
+                (ns.clone(), counts)
+            })
+            .collect(),
+        minimum: input.min_coverage,
+    };
+    (findings, Some(coverage))
 }
 
 /// The enabled rules that Rego evaluates, by scope.

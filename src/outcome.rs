@@ -31,6 +31,49 @@ pub struct Outcome {
     pub tally: Tally,
     /// What was read from a live cluster, and how.
     pub live: Option<LiveAudit>,
+    /// With `--iac`: how much of the cluster the IaC declares.
+    pub coverage: Option<IacCoverage>,
+}
+
+/// The share of the cluster's top-level objects that the IaC declares: the
+/// number that proves (or disproves) "everything is in the IaC".
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize)]
+pub struct IacCoverage {
+    /// Live objects considered: top-level, not made by the system, not
+    /// ignored by `drift.ignore`.
+    pub considered: usize,
+    /// Of those, the ones a manifest declares.
+    pub declared: usize,
+    /// The same per namespace (`_cluster` for cluster-scoped objects).
+    pub by_namespace: BTreeMap<String, NamespaceCoverage>,
+    /// `drift.min-coverage`, a percentage.
+    pub minimum: Option<f64>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize)]
+pub struct NamespaceCoverage {
+    pub considered: usize,
+    pub declared: usize,
+}
+
+impl IacCoverage {
+    /// The percentage declared; 100 when nothing was considered.
+    pub fn percent(&self) -> f64 {
+        percent(self.declared, self.considered)
+    }
+
+    /// Below `drift.min-coverage`: the run fails.
+    pub fn below_minimum(&self) -> bool {
+        self.minimum.is_some_and(|min| self.percent() < min)
+    }
+}
+
+/// `part` of `whole` as a percentage; 100 of nothing.
+pub fn percent(part: usize, whole: usize) -> f64 {
+    match whole {
+        0 => 100.0,
+        _ => part as f64 * 100.0 / whole as f64,
+    }
 }
 
 /// What a run against a live cluster read and every request it made: the
@@ -173,6 +216,10 @@ impl Outcome {
             .findings
             .iter()
             .any(|f| f.counts() && fail_on.fails(f.severity))
+            || self
+                .coverage
+                .as_ref()
+                .is_some_and(IacCoverage::below_minimum)
         {
             1
         } else {

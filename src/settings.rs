@@ -46,6 +46,8 @@ pub struct Settings {
     /// A report that quotes source lines is asked for, so the run works out
     /// which values to mask in them.
     pub quotes_sources: bool,
+    /// How `lint --live --iac` compares the cluster with the IaC.
+    pub drift: crate::config::DriftSettings,
 }
 
 /// A reason the run could not do all it was asked.
@@ -197,6 +199,7 @@ impl Settings {
             notes,
             policy_timeout: config.policy_timeout.unwrap_or(DEFAULT_POLICY_TIMEOUT),
             quotes_sources: true,
+            drift: config.drift.clone(),
         })
     }
 

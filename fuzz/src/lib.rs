@@ -508,6 +508,7 @@ fn outcome(settings: &Settings, picks: &mut Picks) -> Outcome {
         redactions,
         rules: settings.rules.clone(),
         live: None,
+        coverage: None,
     }
 }
 

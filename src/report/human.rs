@@ -199,6 +199,9 @@ fn write_summary(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             live.skipped_owned,
         )?;
     }
+    if let Some(coverage) = &outcome.coverage {
+        write_coverage(coverage, out)?;
+    }
     let mut hidden = Vec::new();
     if suppressed > 0 {
         hidden.push(format!("{suppressed} suppressed"));
@@ -245,6 +248,41 @@ fn write_summary(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let width = rows.iter().map(|((r, _), _)| r.len()).max().unwrap_or(0);
     for ((rule, severity), n) in rows {
         writeln!(out, "{n:>6}  {rule:<width$}  {severity}")?;
+    }
+    Ok(())
+}
+
+/// The IaC's coverage of the cluster: overall, then per namespace.
+fn write_coverage(coverage: &crate::outcome::IacCoverage, out: &mut dyn Write) -> io::Result<()> {
+    use crate::outcome::percent;
+    let minimum = match coverage.minimum {
+        Some(min) if coverage.below_minimum() => {
+            format!("; below the minimum of {min}% (drift.min-coverage): the run fails")
+        }
+        Some(min) => format!("; the minimum is {min}%"),
+        None => String::new(),
+    };
+    writeln!(
+        out,
+        "IaC coverage: {:.1}% ({} of {} live objects are declared){minimum}.",
+        coverage.percent(),
+        coverage.declared,
+        coverage.considered,
+    )?;
+    if coverage.by_namespace.len() > 1 {
+        let parts: Vec<String> = coverage
+            .by_namespace
+            .iter()
+            .map(|(ns, c)| {
+                format!(
+                    "{ns} {:.1}% ({}/{})",
+                    percent(c.declared, c.considered),
+                    c.declared,
+                    c.considered
+                )
+            })
+            .collect();
+        writeln!(out, "  by namespace: {}", parts.join(", "))?;
     }
     Ok(())
 }

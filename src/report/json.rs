@@ -25,6 +25,17 @@ struct Report<'a> {
     /// With `--live`: what was read from the cluster, and every request.
     #[serde(skip_serializing_if = "Option::is_none")]
     live: Option<&'a crate::outcome::LiveAudit>,
+    /// With `--iac`: how much of the cluster the IaC declares.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coverage: Option<JsonCoverage<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonCoverage<'a> {
+    percent: f64,
+    below_minimum: bool,
+    #[serde(flatten)]
+    counts: &'a crate::outcome::IacCoverage,
 }
 
 #[derive(Serialize)]
@@ -177,6 +188,11 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         errors: outcome.errors.iter().map(ToString::to_string).collect(),
         notes: &outcome.notes,
         live: outcome.live.as_ref(),
+        coverage: outcome.coverage.as_ref().map(|c| JsonCoverage {
+            percent: (c.percent() * 10.0).round() / 10.0,
+            below_minimum: c.below_minimum(),
+            counts: c,
+        }),
     };
     serde_json::to_writer_pretty(&mut *out, &report).map_err(io::Error::other)?;
     writeln!(out)

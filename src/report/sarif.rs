@@ -292,10 +292,25 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         .information_uri(env!("CARGO_PKG_REPOSITORY"))
         .rules(outcome.rules.iter().map(descriptor).collect::<Vec<_>>())
         .build();
+    // With `--iac`: the IaC's coverage of the cluster, as run properties.
+    let properties = match &outcome.coverage {
+        Some(coverage) => format!(
+            "\"properties\":{{\"iacCoverage\":{}}},",
+            json(&serde_json::json!({
+                "percent": (coverage.percent() * 10.0).round() / 10.0,
+                "belowMinimum": coverage.below_minimum(),
+                "considered": coverage.considered,
+                "declared": coverage.declared,
+                "byNamespace": coverage.by_namespace,
+                "minimum": coverage.minimum,
+            }))?
+        ),
+        None => String::new(),
+    };
     // {"$schema", "version", "runs": [{"tool", "invocations", "columnKind", "results": [...]}]}
     write!(
         out,
-        "{{\"$schema\":{},\"version\":\"2.1.0\",\"runs\":[{{\"tool\":{},\"invocations\":[{}],\"columnKind\":\"unicodeCodePoints\",\"results\":[",
+        "{{\"$schema\":{},\"version\":\"2.1.0\",\"runs\":[{{\"tool\":{},\"invocations\":[{}],{properties}\"columnKind\":\"unicodeCodePoints\",\"results\":[",
         json(&SCHEMA)?,
         json(&Tool::builder().driver(driver).build())?,
         json(&invocation)?,
