@@ -597,7 +597,14 @@ fn compare_with_iac(
             }
         };
         let Some(doc) = doc else { continue };
-        let location = Location::at_path(doc, &path);
+        // A whole object is shown at its name.
+        let location = match path.is_empty() {
+            true => Location::at_path(
+                doc,
+                &[PathSeg::Key("metadata".into()), PathSeg::Key("name".into())],
+            ),
+            false => Location::at_path(doc, &path),
+        };
         findings.push(rules::finding(
             rule,
             Some(&doc.object),

@@ -321,3 +321,33 @@ fn policy_findings_and_drift_come_in_one_run() {
     assert!(report["coverage"].is_object());
     assert!(Path::new(&scenario.dir.path().join("iac")).is_dir());
 }
+
+/// The README tells the dashboard story with this run's output.
+#[test]
+fn the_readme_shows_a_real_drift_run() {
+    let scenario = Scenario::new("dashboard-configmap");
+    scenario.lint(&[]);
+    let kubeconfig = scenario.dir.path().join("kubeconfig");
+    let out = command(scenario.dir.path())
+        .args(["lint", "--no-config", "--live", "--kubeconfig"])
+        .arg(&kubeconfig)
+        .args(["-n", "monitoring", "--iac", "iac", "--select", DRIFT_RULES])
+        .output()
+        .unwrap();
+    let port = |text: &str| {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(at) = rest.find("127.0.0.1:") {
+            out.push_str(&rest[..at + "127.0.0.1:".len()]);
+            rest = rest[at + "127.0.0.1:".len()..].trim_start_matches(|c: char| c.is_ascii_digit());
+            out.push_str("PORT");
+        }
+        out + rest
+    };
+    let shown = port(&String::from_utf8_lossy(&out.stdout));
+    let readme = port(&std::fs::read_to_string(root().join("README.md")).unwrap());
+    assert!(
+        readme.contains(&shown),
+        "the README's drift example is not this run's output:\n{shown}"
+    );
+}
