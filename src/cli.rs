@@ -313,6 +313,17 @@ fn lint_command(args: LintArgs) -> CommandResult {
         };
         lint::run(&settings, &paths).map_err(boxed)?
     };
+    // A cluster can be far larger than a repository: there, the document
+    // trees and policy values go before the reports are made, to bound the
+    // peak; files keep them, since freeing them costs more than exiting.
+    let retained = match args.live.live {
+        true => {
+            drop(retained);
+            crate::timing::mark("free documents");
+            None
+        }
+        false => Some(retained),
+    };
     report::emit(&outputs, &outcome).map_err(|e| boxed(OutputFailed(e)))?;
     crate::timing::mark("reports");
     let code = outcome.exit_code(settings.fail_on);

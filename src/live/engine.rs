@@ -160,13 +160,20 @@ pub(crate) async fn run(
             summary.incomplete = true;
             add_note(session, &mut summary, note).await;
         }
-        if !listed.objects.is_empty() {
-            session.emit(Event::Objects(listed.objects)).await;
+        // Handed over a few at a time, each parsed only then, so that a
+        // long list is never held parsed whole.
+        for chunk in listed.objects.chunks(HANDOVER) {
+            session
+                .emit(Event::Objects(lister::expand(chunk, &job.resource)))
+                .await;
         }
         session.progress.kind_done();
     }
     Ok(finish(summary))
 }
+
+/// Objects handed over in one event.
+const HANDOVER: usize = 200;
 
 fn note(kind: &KindWanted, namespace: Option<&str>, message: &str) -> Note {
     Note {

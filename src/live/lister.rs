@@ -31,7 +31,10 @@ pub(crate) struct ListJob {
 /// What one list gave.
 #[derive(Debug, Default)]
 pub(crate) struct Listed {
-    pub(crate) objects: Vec<LiveObject>,
+    /// The objects kept, as compact JSON until they are handed over: a
+    /// parsed object takes several times the memory of its text, and a
+    /// list of a large cluster holds tens of thousands.
+    pub(crate) objects: Vec<Box<[u8]>>,
     pub(crate) skipped_owned: usize,
     /// Why the list is not complete.
     pub(crate) note: Option<Note>,
@@ -89,8 +92,8 @@ pub(crate) async fn list(session: &Session, job: &ListJob, page_size: u32) -> Li
                     }
                     if owners::is_controlled(&object) {
                         listed.skipped_owned += 1;
-                    } else {
-                        listed.objects.push(live_object(object, resource));
+                    } else if let Ok(json) = serde_json::to_vec(&object) {
+                        listed.objects.push(json.into_boxed_slice());
                     }
                 }
                 pages += 1;
@@ -245,6 +248,15 @@ fn shape(item: Value, job: &ListJob, secret: bool) -> Option<Value> {
         secrets::mask(&mut out);
     }
     Some(out)
+}
+
+/// The objects of a list, parsed again from their compact JSON.
+pub(crate) fn expand(objects: &[Box<[u8]>], resource: &Resource) -> Vec<LiveObject> {
+    objects
+        .iter()
+        .filter_map(|json| serde_json::from_slice(json).ok())
+        .map(|raw| live_object(raw, resource))
+        .collect()
 }
 
 fn live_object(raw: Value, resource: &Resource) -> LiveObject {
