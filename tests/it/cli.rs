@@ -577,7 +577,7 @@ fn preview_rules_need_preview() {
     assert!(json(&with)["summary"]["findings"].as_u64().unwrap() > 0);
 }
 
-fn sarif_schema() -> jsonschema::Validator {
+pub fn sarif_schema() -> jsonschema::Validator {
     let text = std::fs::read_to_string(root().join("tests/data/sarif-schema-2.1.0.json")).unwrap();
     let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
     jsonschema::validator_for(&schema).expect("the SARIF schema compiles")

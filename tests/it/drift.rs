@@ -319,6 +319,23 @@ fn policy_findings_and_drift_come_in_one_run() {
         }
     }
     assert!(report["coverage"].is_object());
+    // The SARIF of a drift run is valid, with the coverage as run properties.
+    let sarif_out = command(scenario.dir.path())
+        .args(["lint", "--no-config", "--live", "--kubeconfig"])
+        .arg(&kubeconfig)
+        .args(["--iac", "iac", "--format", "sarif"])
+        .output()
+        .unwrap();
+    let sarif = json(&sarif_out);
+    let errors: Vec<String> = crate::cli::sarif_schema()
+        .iter_errors(&sarif)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "the drift SARIF is not valid: {errors:?}"
+    );
+    assert!(sarif["runs"][0]["properties"]["iacCoverage"]["percent"].is_number());
     assert!(Path::new(&scenario.dir.path().join("iac")).is_dir());
 }
 

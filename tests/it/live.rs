@@ -262,6 +262,11 @@ fn a_kind_that_cannot_be_read_is_a_note_in_every_report_and_exit_2() {
         "{errors}"
     );
     let sarif = crate::support::read_json(&sarif_file);
+    let errors: Vec<String> = crate::cli::sarif_schema()
+        .iter_errors(&sarif)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "the live SARIF is not valid: {errors:?}");
     let invocation = &sarif["runs"][0]["invocations"][0];
     assert_eq!(invocation["executionSuccessful"], false);
     let notes = invocation["toolExecutionNotifications"].to_string();
