@@ -4,14 +4,16 @@
 //!
 //! ```sh
 //! cargo run --release --example kube_api_server -- \
-//!     [--objects N] [--namespaces K] --kubeconfig PATH
+//!     [--objects N | --workloads W] [--namespaces K] --kubeconfig PATH
 //! ```
 //!
 //! The cluster holds N objects (default 100,000): workloads of five objects
 //! each (Deployment, its controller-owned ReplicaSet and Pod, Service,
 //! ConfigMap; `kube_api::workload`) spread round-robin over K namespaces
 //! (default 50), the last workload cut short when N is not a multiple of
-//! five; the server adds a Namespace object for each namespace. Requests need
+//! five; or, with `--workloads`, W whole workloads (5 W objects, 3 W of them
+//! top-level). The server adds a Namespace object for each namespace, and
+//! for `default` and the three `kube-*` namespaces. Requests need
 //! a bearer token, which the kubeconfig written to PATH carries (context
 //! `bench`).
 //!
@@ -40,6 +42,8 @@ const CONTEXT: &str = "bench";
 
 struct Args {
     objects: usize,
+    /// Whole workloads, in place of a count of objects.
+    workloads: Option<usize>,
     namespaces: usize,
     kubeconfig: PathBuf,
 }
@@ -49,7 +53,10 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(e) => {
             eprintln!("kube_api_server: {e}");
-            eprintln!("usage: kube_api_server [--objects N] [--namespaces K] --kubeconfig PATH");
+            eprintln!(
+                "usage: kube_api_server [--objects N | --workloads W] [--namespaces K] \
+                 --kubeconfig PATH"
+            );
             return ExitCode::from(2);
         }
     };
@@ -58,10 +65,14 @@ fn main() -> ExitCode {
     let mut cluster = Cluster::new();
     let mut added = 0;
     let mut i = 0;
-    while added < args.objects {
+    while args.workloads.map_or(added < args.objects, |w| i < w) {
         let namespace = format!("team-{:02}", i % args.namespaces);
         let objects = workload(&namespace, &format!("app-{i}"), i);
-        for object in objects.into_iter().take(args.objects - added) {
+        let room = match args.workloads {
+            Some(_) => objects.len(),
+            None => args.objects - added,
+        };
+        for object in objects.into_iter().take(room) {
             cluster.add(object);
             added += 1;
         }
@@ -108,20 +119,26 @@ fn main() -> ExitCode {
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
-    let mut objects = 100_000;
+    let mut objects = None;
+    let mut workloads = None;
     let mut namespaces = 50;
     let mut kubeconfig = None;
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(format!("{arg} needs a value"));
         match arg.as_str() {
-            "--objects" => objects = count(&arg, &value()?)?,
+            "--objects" => objects = Some(count(&arg, &value()?)?),
+            "--workloads" => workloads = Some(count(&arg, &value()?)?),
             "--namespaces" => namespaces = count(&arg, &value()?)?,
             "--kubeconfig" => kubeconfig = Some(PathBuf::from(value()?)),
             _ => return Err(format!("unknown argument {arg}")),
         }
     }
+    if objects.is_some() && workloads.is_some() {
+        return Err("--objects and --workloads exclude each other".into());
+    }
     Ok(Args {
-        objects,
+        objects: objects.unwrap_or(100_000),
+        workloads,
         namespaces,
         kubeconfig: kubeconfig.ok_or("--kubeconfig is required")?,
     })

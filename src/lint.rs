@@ -155,19 +155,18 @@ pub fn run_live(
     crate::timing::mark("read the cluster");
 
     // The audit: per kind asked for, in that order, then discovery.
-    let mut subjects: Vec<String> = std::iter::once("discovery".to_string())
-        .chain(
-            options
-                .kinds
-                .iter()
-                .filter(|k| k.group != live::ANY_GROUP)
-                .map(|k| live::subject(&k.group, &k.kind)),
-        )
-        .collect();
-    // Kinds found in a group only the cluster knew.
-    for r in &summary.requests {
-        if !subjects.contains(&r.subject) {
-            subjects.push(r.subject.clone());
+    // Each kind once: drift may ask for a kind the rules read too.
+    let mut subjects: Vec<String> = vec!["discovery".to_string()];
+    let asked = options
+        .kinds
+        .iter()
+        .filter(|k| k.group != live::ANY_GROUP)
+        .map(|k| live::subject(&k.group, &k.kind));
+    // Then kinds found in a group only the cluster knew.
+    let found = summary.requests.iter().map(|r| r.subject.clone());
+    for subject in asked.chain(found) {
+        if !subjects.contains(&subject) {
+            subjects.push(subject);
         }
     }
     for subject in &subjects {

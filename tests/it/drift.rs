@@ -119,6 +119,24 @@ fn a_dashboard_made_by_hand_is_reported_with_who_made_it_and_when() {
         Some(0),
         "a warning does not fail the default gate"
     );
+    // The audit names each kind once, and counts every request once.
+    let kinds: Vec<&str> = report["live"]["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kind"].as_str().unwrap())
+        .collect();
+    let mut unique = kinds.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(kinds.len(), unique.len(), "{kinds:?}");
+    let audited: u64 = report["live"]["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["requests"].as_u64().unwrap())
+        .sum();
+    assert_eq!(audited, scenario.server.requests().len() as u64);
     let coverage = &report["coverage"];
     assert_eq!(
         (
