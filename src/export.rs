@@ -12,31 +12,23 @@ use serde_json::{Map, Value};
 
 use crate::live::{self, KindWanted, LiveError, LiveObject};
 
-/// The kinds exported: what teams deploy and configure by hand.
-pub const EXPORTED_KINDS: [(&str, &str); 22] = [
+/// The kinds exported besides those made by hand
+/// ([`live::HAND_MADE_KINDS`]): namespaces and their quotas, and the older
+/// workload kinds.
+pub const OTHER_EXPORTED_KINDS: [(&str, &str); 5] = [
     ("", "Namespace"),
-    ("", "ConfigMap"),
-    ("", "Secret"),
-    ("", "Service"),
-    ("", "ServiceAccount"),
-    ("", "PersistentVolumeClaim"),
-    ("", "Pod"),
-    ("", "ReplicationController"),
     ("", "ResourceQuota"),
     ("", "LimitRange"),
-    ("apps", "Deployment"),
-    ("apps", "StatefulSet"),
-    ("apps", "DaemonSet"),
+    ("", "ReplicationController"),
     ("apps", "ReplicaSet"),
-    ("batch", "Job"),
-    ("batch", "CronJob"),
-    ("networking.k8s.io", "Ingress"),
-    ("networking.k8s.io", "NetworkPolicy"),
-    ("policy", "PodDisruptionBudget"),
-    ("autoscaling", "HorizontalPodAutoscaler"),
-    ("rbac.authorization.k8s.io", "Role"),
-    ("rbac.authorization.k8s.io", "RoleBinding"),
 ];
+
+/// Every kind exported.
+fn exported_kinds() -> impl Iterator<Item = (&'static str, &'static str)> {
+    OTHER_EXPORTED_KINDS
+        .into_iter()
+        .chain(live::HAND_MADE_KINDS)
+}
 
 /// What an export wrote.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -65,7 +57,7 @@ pub enum ExportError {
     Write { path: String, reason: String },
 }
 
-/// Reads the cluster (`options.kinds` is set here: [`EXPORTED_KINDS`],
+/// Reads the cluster (`options.kinds` is set here: the exported kinds,
 /// Secrets only with `include_secrets`) and writes one file per top-level
 /// object under `dir`.
 pub fn export(
@@ -74,8 +66,7 @@ pub fn export(
     trace: &mut dyn FnMut(&live::Trace),
 ) -> Result<Exported, ExportError> {
     let mut options = options.clone();
-    options.kinds = EXPORTED_KINDS
-        .iter()
+    options.kinds = exported_kinds()
         .filter(|(group, kind)| options.include_secrets || !(group.is_empty() && *kind == "Secret"))
         .map(|(group, kind)| KindWanted::new(group, kind))
         .collect();
@@ -159,7 +150,7 @@ fn prune(
         if !in_scope {
             continue;
         }
-        for (_, kind) in EXPORTED_KINDS {
+        for (_, kind) in exported_kinds() {
             let kind_dir = ns_dir.join(kind);
             let skip = failed
                 .iter()

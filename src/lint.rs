@@ -276,28 +276,6 @@ fn declared_kinds_and_namespaces(sources: &[SourceFile]) -> (Vec<(String, String
     (kinds, namespaces)
 }
 
-/// The kinds people make by hand: read (metadata only when no rule needs
-/// them whole) to find objects that exist only in the cluster.
-const HAND_MADE_KINDS: [(&str, &str); 17] = [
-    ("", "ConfigMap"),
-    ("", "Secret"),
-    ("", "Service"),
-    ("", "ServiceAccount"),
-    ("", "PersistentVolumeClaim"),
-    ("", "Pod"),
-    ("apps", "Deployment"),
-    ("apps", "StatefulSet"),
-    ("apps", "DaemonSet"),
-    ("batch", "Job"),
-    ("batch", "CronJob"),
-    ("networking.k8s.io", "Ingress"),
-    ("networking.k8s.io", "NetworkPolicy"),
-    ("policy", "PodDisruptionBudget"),
-    ("autoscaling", "HorizontalPodAutoscaler"),
-    ("rbac.authorization.k8s.io", "Role"),
-    ("rbac.authorization.k8s.io", "RoleBinding"),
-];
-
 /// What drift reads besides the rules' kinds: every kind the IaC declares,
 /// whole (its fields are compared), and the kinds people make by hand,
 /// metadata only. Secrets only with `--include-secrets`, and then by name.
@@ -308,7 +286,7 @@ fn kinds_for_drift(declared: &[(String, String)], include_secrets: bool) -> Vec<
         .filter(|(g, k)| !is_secret(g, k) || include_secrets)
         .map(|(g, k)| KindWanted::new(g, k))
         .collect();
-    for (group, kind) in HAND_MADE_KINDS {
+    for (group, kind) in live::HAND_MADE_KINDS {
         if is_secret(group, kind) && !include_secrets {
             continue;
         }

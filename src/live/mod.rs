@@ -15,6 +15,7 @@ mod engine;
 mod error;
 #[cfg(test)]
 mod fixtures;
+mod kinds;
 mod lister;
 mod manifest;
 mod options;
@@ -34,6 +35,7 @@ mod yaml;
 
 pub use discovery::ANY_GROUP;
 pub use error::LiveError;
+pub use kinds::HAND_MADE_KINDS;
 pub use lister::subject;
 pub use manifest::clean;
 pub use options::{KindWanted, Options};
