@@ -154,49 +154,7 @@ pub fn run_live(
     })?;
     crate::timing::mark("read the cluster");
 
-    // The audit: per kind asked for, in that order, then discovery.
-    // Each kind once: drift may ask for a kind the rules read too.
-    let mut subjects: Vec<String> = vec!["discovery".to_string()];
-    let asked = options
-        .kinds
-        .iter()
-        .filter(|k| k.group != live::ANY_GROUP)
-        .map(|k| live::subject(&k.group, &k.kind));
-    // Then kinds found in a group only the cluster knew.
-    let found = summary.requests.iter().map(|r| r.subject.clone());
-    for subject in asked.chain(found) {
-        if !subjects.contains(&subject) {
-            subjects.push(subject);
-        }
-    }
-    for subject in &subjects {
-        let records = summary.requests.iter().filter(|r| &r.subject == subject);
-        let mut kind = KindAudit {
-            kind: subject.clone(),
-            objects: objects_read.get(subject).copied().unwrap_or(0),
-            ..KindAudit::default()
-        };
-        for r in records {
-            kind.requests += 1;
-            if r.attempt > 1 {
-                kind.retries += 1;
-            }
-            match (r.status, &r.error) {
-                (Some(200), _) => {}
-                (Some(status), _) => kind.faults.push(format!("{status} on GET {}", r.path)),
-                (None, Some(error)) => kind.faults.push(format!("{error} on GET {}", r.path)),
-                (None, None) => kind.faults.push(format!("no answer to GET {}", r.path)),
-            }
-        }
-        for note in summary
-            .notes
-            .iter()
-            .filter(|n| &live::subject(&n.group, &n.kind) == subject)
-        {
-            kind.faults.push(note.message.clone());
-        }
-        audit.kinds.push(kind);
-    }
+    audit.kinds = audit_kinds(&options.kinds, &summary, &objects_read);
     audit.skipped_owned = summary.skipped_owned;
 
     // What could not be read makes the results incomplete; a kind the
@@ -206,13 +164,7 @@ pub fn run_live(
             .notes
             .iter()
             .filter(|n| n.incomplete)
-            .map(|n| RunError::Cluster {
-                what: match &n.namespace {
-                    Some(ns) => format!("{} in namespace {ns}", live::subject(&n.group, &n.kind)),
-                    None => live::subject(&n.group, &n.kind),
-                },
-                message: n.message.clone(),
-            }),
+            .map(cluster_error),
     );
     // Sources: the linted objects, then the IaC, then objects read for drift.
     let linted = sources.len();
@@ -246,6 +198,67 @@ pub fn run_live(
     let (mut outcome, retained) = lint_with(settings, sources, linted, errors, drift)?;
     outcome.live = Some(audit);
     Ok((outcome, retained))
+}
+
+/// The audit of a reading: per kind asked for, in that order, after
+/// discovery and before kinds found in a group only the cluster knew; each
+/// kind once, since drift may ask again for a kind the rules read.
+fn audit_kinds(
+    asked: &[KindWanted],
+    summary: &live::Summary,
+    objects_read: &std::collections::HashMap<String, usize>,
+) -> Vec<KindAudit> {
+    let mut subjects: Vec<String> = vec!["discovery".to_string()];
+    let asked = asked
+        .iter()
+        .filter(|k| k.group != live::ANY_GROUP)
+        .map(|k| live::subject(&k.group, &k.kind));
+    let found = summary.requests.iter().map(|r| r.subject.clone());
+    for subject in asked.chain(found) {
+        if !subjects.contains(&subject) {
+            subjects.push(subject);
+        }
+    }
+    subjects
+        .into_iter()
+        .map(|subject| {
+            let mut kind = KindAudit {
+                objects: objects_read.get(&subject).copied().unwrap_or(0),
+                ..KindAudit::default()
+            };
+            for r in summary.requests.iter().filter(|r| r.subject == subject) {
+                kind.requests += 1;
+                if r.attempt > 1 {
+                    kind.retries += 1;
+                }
+                match (r.status, &r.error) {
+                    (Some(200), _) => {}
+                    (Some(status), _) => kind.faults.push(format!("{status} on GET {}", r.path)),
+                    (None, Some(error)) => kind.faults.push(format!("{error} on GET {}", r.path)),
+                    (None, None) => kind.faults.push(format!("no answer to GET {}", r.path)),
+                }
+            }
+            let notes = summary
+                .notes
+                .iter()
+                .filter(|n| live::subject(&n.group, &n.kind) == subject);
+            kind.faults.extend(notes.map(|n| n.message.clone()));
+            kind.kind = subject;
+            kind
+        })
+        .collect()
+}
+
+/// What could not be read, as an error of the run.
+fn cluster_error(note: &live::Note) -> RunError {
+    let subject = live::subject(&note.group, &note.kind);
+    RunError::Cluster {
+        what: match &note.namespace {
+            Some(ns) => format!("{subject} in namespace {ns}"),
+            None => subject,
+        },
+        message: note.message.clone(),
+    }
 }
 
 /// The group of an `apiVersion`: `apps` for `apps/v1`, `` for `v1`.
