@@ -386,3 +386,38 @@ fn the_readme_shows_a_real_drift_run() {
         "the README's drift example is not this run's output:\n{shown}"
     );
 }
+
+/// `--iac -` reads the manifests from stdin, as `helm template | seaworthy
+/// lint --live --iac -` does.
+#[test]
+fn the_iac_can_come_from_stdin() {
+    let scenario = Scenario::new("kubectl-scale");
+    scenario.lint(&[]);
+    let manifests =
+        std::fs::read_to_string(scenario.dir.path().join("iac/manifests.yaml")).unwrap();
+    let kubeconfig = scenario.dir.path().join("kubeconfig");
+    let mut child = command(scenario.dir.path())
+        .args(["lint", "--no-config", "--live", "--kubeconfig"])
+        .arg(&kubeconfig)
+        .args(["--iac", "-", "--select", DRIFT_RULES, "--format", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(manifests.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let found = findings(&json(&out));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("drifted-field | <stdin> | spec.replicas is 5"),
+        "{found:?}"
+    );
+}
