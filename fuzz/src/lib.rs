@@ -847,11 +847,14 @@ fn unescape_command(text: &str) -> String {
 }
 
 /// One line per counted finding, each `file:line:col: severity[rule] `,
-/// then the summary; no control character but the line ends.
+/// then the summary; no control character or Unicode line break but the
+/// line ends.
 fn check_concise(outcome: &Outcome) {
     let text = String::from_utf8(render(Format::Concise, outcome)).expect("UTF-8");
     assert!(
-        !text.chars().any(|c| c.is_control() && c != '\n'),
+        !text
+            .chars()
+            .any(|c| (c.is_control() && c != '\n') || matches!(c, '\u{2028}' | '\u{2029}')),
         "a control character in the concise report: {text:?}"
     );
     let lines: Vec<&str> = text.split_terminator('\n').collect();
@@ -859,10 +862,7 @@ fn check_concise(outcome: &Outcome) {
     assert_eq!(lines.len(), counted.len() + 1, "{text:?}");
     for (line, finding) in lines.iter().zip(&counted) {
         let start = finding.location.span.start;
-        let severity = format!(
-            ":{}:{}: {}[{}] ",
-            start.line, start.column, finding.severity, finding.rule
-        );
+        let severity = format!(":{}:{}: {}[", start.line, start.column, finding.severity);
         assert!(line.contains(&severity), "{severity:?} not in {line:?}");
     }
 }

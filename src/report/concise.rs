@@ -21,7 +21,7 @@ pub fn line(finding: &Finding, outcome: &Outcome, colour: bool) -> String {
         start.line,
         start.column,
         severity(finding.severity, colour),
-        finding.rule,
+        one_line(&finding.rule),
         one_line(&finding.message),
     );
     if let Some(object) = &finding.object {
@@ -46,14 +46,15 @@ fn severity(severity: Severity, colour: bool) -> String {
     format!("\u{1b}[{code}m{severity}\u{1b}[0m")
 }
 
-/// Text on one line and free of control characters: line breaks and tabs
-/// become spaces, any other control character is escaped (`\u{1b}`), so
-/// that no text read from a manifest can start a line or drive a terminal.
+/// Text on one line and free of control characters: line breaks (Unicode's
+/// too) and tabs become spaces, any other control character is escaped
+/// (`\u{1b}`), so that no text read from a manifest can start a line or
+/// drive a terminal.
 fn one_line(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            '\r' | '\n' | '\t' => out.push(' '),
+            '\r' | '\n' | '\t' | '\u{2028}' | '\u{2029}' => out.push(' '),
             c if c.is_control() => out.extend(c.escape_unicode()),
             c => out.push(c),
         }
@@ -77,7 +78,10 @@ mod tests {
 
     #[test]
     fn text_is_kept_on_one_line_without_control_characters() {
-        assert_eq!(one_line("a\r\nb\tc\u{1b}[31m"), "a  b c\\u{1b}[31m");
+        assert_eq!(
+            one_line("a\r\nb\tc\u{2028}d\u{1b}[31m\u{85}"),
+            "a  b c d\\u{1b}[31m\\u{85}"
+        );
     }
 
     #[test]

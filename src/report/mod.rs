@@ -287,3 +287,21 @@ pub fn print_error(error: &dyn miette::Diagnostic, colour: Colour) {
     }
     eprintln!("{text}");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_format_name_parses_back_to_it() {
+        for name in Format::NAMES {
+            assert_eq!(Format::parse(name).map(Format::name), Some(name));
+        }
+    }
+
+    #[test]
+    fn always_and_never_do_not_ask_the_stream() {
+        assert!(Colour::Always.on(&io::stdout()));
+        assert!(!Colour::Never.on(&io::stdout()));
+    }
+}

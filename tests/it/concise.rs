@@ -208,6 +208,17 @@ fn statistics_leave_report_files_whole_and_refuse_a_machine_format_on_stdout() {
     ]);
     assert_eq!(clean.status.code(), Some(0));
     assert_eq!(stdout(&clean), "     0  total\n");
+
+    // Findings that do not count are named on the total line.
+    let baseline = dir.path().join("baseline.sarif");
+    let old = shop(&["--format", &format!("sarif={}", baseline.display())]);
+    assert_eq!(old.status.code(), Some(1));
+    let again = shop(&["--statistics", "--baseline", baseline.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(
+        stdout(&again),
+        "     0  total  not counted: 23 unchanged from the baseline\n"
+    );
 }
 
 #[test]
