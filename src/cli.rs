@@ -110,16 +110,16 @@ pub struct LintArgs {
     #[arg(long, value_name = "FORMAT[=FILE]", default_value = "human")]
     pub format: Vec<String>,
     /// Print only the number of findings per rule and severity, with the
-    /// totals, in place of the human or concise report on stdout; report
-    /// files are written as usual.
+    /// totals, in place of the human or concise report on stdout (or there
+    /// when every report goes to a file); report files are written in full.
     #[arg(long)]
     pub statistics: bool,
     /// Findings only: no summary lines, no notes on stderr (errors that make
     /// the run incomplete are still printed; exit codes are unchanged).
     #[arg(short, long)]
     pub quiet: bool,
-    /// When to colour the output: auto (on a terminal, unless NO_COLOR is
-    /// set), always, never.
+    /// When to colour stdout and stderr (report files never are); `auto`:
+    /// on a terminal, unless NO_COLOR is set.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
     /// Config file (default: the nearest .seaworthy.yaml up from the current directory).

@@ -160,11 +160,12 @@ fn statistics_snapshot() {
         text.lines().last(),
         Some("    23  total                          4 errors, 18 warnings, 1 note")
     );
-    // The same in place of a concise report.
+    // The same in place of a concise report, and under --quiet.
     assert_eq!(
         stdout(&shop(&["--statistics", "--format", "concise"])),
         text
     );
+    assert_eq!(stdout(&shop(&["--statistics", "--quiet"])), text);
 }
 
 #[test]
