@@ -81,15 +81,47 @@ pub enum CatalogFormat {
     Json,
 }
 
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorWhen {
+    fn colour(self) -> report::Colour {
+        match self {
+            ColorWhen::Auto => report::Colour::Auto,
+            ColorWhen::Always => report::Colour::Always,
+            ColorWhen::Never => report::Colour::Never,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct LintArgs {
     /// Files and folders to lint; `-` reads standard input. Default: `.`
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Output format, repeatable; `FORMAT=FILE` writes that format to a file.
-    /// Formats: human, sarif, json, junit, github.
+    /// Formats: human, concise (one `path:line:col: severity[rule] message`
+    /// line per finding), sarif, json, junit, github.
     #[arg(long, value_name = "FORMAT[=FILE]", default_value = "human")]
     pub format: Vec<String>,
+    /// Print only the number of findings per rule and severity, with the
+    /// totals, in place of the human or concise report on stdout (or there
+    /// when every report goes to a file); report files are written in full.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Findings only: no summary lines, no notes on stderr (errors that make
+    /// the run incomplete are still printed; exit codes are unchanged).
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// When to colour stdout and stderr (report files never are); `auto`:
+    /// on a terminal, unless NO_COLOR is set.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
     /// Config file (default: the nearest .seaworthy.yaml up from the current directory).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -201,6 +233,11 @@ pub fn run() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // Errors that stop a lint run are coloured as its reports are.
+    let colour = match &cli.command {
+        Command::Lint(args) => args.color.colour(),
+        _ => report::Colour::Auto,
+    };
     let result = match cli.command {
         Command::Lint(args) => lint_command(*args),
         Command::Rules { format, policies } => rules_command(format, &policies),
@@ -213,7 +250,7 @@ pub fn run() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            report::print_error(error.as_ref());
+            report::print_error(error.as_ref(), colour);
             ExitCode::from(2)
         }
     }
@@ -280,6 +317,22 @@ fn load_config(args: &LintArgs) -> Result<Config, config::ConfigError> {
 
 fn lint_command(args: LintArgs) -> CommandResult {
     let outputs = parse_outputs(&args.format).map_err(boxed)?;
+    if args.statistics {
+        if let Some(output) = outputs
+            .iter()
+            .find(|o| o.file.is_none() && !o.format.is_text())
+        {
+            let name = output.format.name();
+            return Err(boxed(Usage(format!(
+                "--statistics prints the counts on stdout in place of a human or concise report, not of {name}: write {name} to a file with --format {name}=FILE"
+            ))));
+        }
+    }
+    let style = report::Style {
+        colour: args.color.colour(),
+        quiet: args.quiet,
+        statistics: args.statistics,
+    };
     let config = load_config(&args).map_err(boxed)?;
     let choices = Choices {
         select: args.select.clone(),
@@ -290,7 +343,10 @@ fn lint_command(args: LintArgs) -> CommandResult {
         baseline: args.baseline.clone(),
     };
     let mut settings = Settings::resolve(&config, &choices, &args.policies).map_err(boxed)?;
-    settings.quotes_sources = outputs.iter().any(|o| o.format == Format::Human);
+    // Only a human report quotes sources (not when the counts replace it).
+    settings.quotes_sources = outputs
+        .iter()
+        .any(|o| o.format == Format::Human && (o.file.is_some() || !args.statistics));
     crate::timing::mark("settings");
     if args.live.live && !args.paths.is_empty() {
         return Err(boxed(Usage(
@@ -304,7 +360,10 @@ fn lint_command(args: LintArgs) -> CommandResult {
                 report::trace(t);
             }
         };
-        lint::run_live(&settings, &args.live.options(), &args.iac, &mut trace).map_err(boxed)?
+        let mut options = args.live.options();
+        // No progress bar on stderr when asked for findings only.
+        options.progress &= !args.quiet;
+        lint::run_live(&settings, &options, &args.iac, &mut trace).map_err(boxed)?
     } else {
         let paths = if args.paths.is_empty() {
             vec![PathBuf::from(".")]
@@ -324,7 +383,7 @@ fn lint_command(args: LintArgs) -> CommandResult {
         }
         false => Some(retained),
     };
-    report::emit(&outputs, &outcome).map_err(|e| boxed(OutputFailed(e)))?;
+    report::emit(&outputs, &outcome, &style).map_err(|e| boxed(OutputFailed(e)))?;
     crate::timing::mark("reports");
     let code = outcome.exit_code(settings.fail_on);
     // The process exits now: let it hand the memory back whole.

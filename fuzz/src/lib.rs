@@ -413,7 +413,8 @@ thread_local! {
 /// and renders every report format: SARIF and JSON must parse back with one
 /// result per finding and regions from 1, JUnit must be well-formed XML
 /// with a failure per counted finding, GitHub one command line per counted
-/// finding that reads back to the finding.
+/// finding that reads back to the finding, concise one line per counted
+/// finding.
 pub fn reports(data: &[u8]) {
     let settings = SETTINGS.with(|s| *s);
     let outcome = outcome(settings, &mut Picks::new(data));
@@ -421,6 +422,7 @@ pub fn reports(data: &[u8]) {
     check_json(&outcome);
     check_junit(&outcome);
     check_github(&outcome);
+    check_concise(&outcome);
     let mut human = Vec::new();
     report::render(Format::Human, &outcome, &mut human).expect("human report");
 }
@@ -842,6 +844,27 @@ fn unescape_command(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// One line per counted finding, each `file:line:col: severity[rule] `,
+/// then the summary; no control character or Unicode line break but the
+/// line ends.
+fn check_concise(outcome: &Outcome) {
+    let text = String::from_utf8(render(Format::Concise, outcome)).expect("UTF-8");
+    assert!(
+        !text
+            .chars()
+            .any(|c| (c.is_control() && c != '\n') || matches!(c, '\u{2028}' | '\u{2029}')),
+        "a control character in the concise report: {text:?}"
+    );
+    let lines: Vec<&str> = text.split_terminator('\n').collect();
+    let counted: Vec<&Finding> = outcome.findings.iter().filter(|f| f.counts()).collect();
+    assert_eq!(lines.len(), counted.len() + 1, "{text:?}");
+    for (line, finding) in lines.iter().zip(&counted) {
+        let start = finding.location.span.start;
+        let severity = format!(":{}:{}: {}[", start.line, start.column, finding.severity);
+        assert!(line.contains(&severity), "{severity:?} not in {line:?}");
+    }
 }
 
 fn check_github(outcome: &Outcome) {

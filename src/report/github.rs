@@ -68,7 +68,8 @@ fn annotation(finding: &Finding, outcome: &Outcome) -> String {
     )
 }
 
-pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+/// The annotations, then (unless `quiet`) the line with the full count.
+pub fn write(outcome: &Outcome, quiet: bool, out: &mut dyn Write) -> io::Result<()> {
     // Suppressed findings and those unchanged since the baseline do not fail
     // the gate: on the diff they would only be noise.
     let counted: Vec<&Finding> = outcome.findings.iter().filter(|f| f.counts()).collect();
@@ -81,6 +82,9 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             "::error title=seaworthy::{}",
             escape_data(&error.to_string())
         )?;
+    }
+    if quiet {
+        return Ok(());
     }
     // GitHub shows only the first annotations of each kind on a step: this
     // line in the log gives the full count.

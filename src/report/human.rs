@@ -9,9 +9,10 @@ use miette::{
 };
 
 use crate::finding::{Finding, Severity};
-use crate::outcome::Outcome;
+use crate::outcome::{Outcome, Tally};
 
-/// Colour only for a terminal, and never under `NO_COLOR`.
+/// Under `--color auto`: colour only for a terminal, and never under
+/// `NO_COLOR`.
 pub fn colour_for(stream: &impl IsTerminal) -> bool {
     stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
@@ -131,8 +132,9 @@ fn label(finding: &Finding) -> String {
     }
 }
 
-pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
-    let handler = handler(colour_for(&io::stdout()));
+/// The report: each counted finding, then the summary unless `quiet`.
+pub fn write(outcome: &Outcome, colour: bool, quiet: bool, out: &mut dyn Write) -> io::Result<()> {
+    let handler = handler(colour);
     // Each source's text with its sensitive values masked, made once.
     let mut masked: Vec<Option<std::sync::Arc<str>>> = vec![None; outcome.sources.len()];
     for finding in outcome.findings.iter().filter(|f| f.counts()) {
@@ -163,6 +165,9 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(out, "{rendered}")?;
     }
+    if quiet {
+        return Ok(());
+    }
     write_summary(outcome, out)
 }
 
@@ -175,15 +180,6 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 fn write_summary(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
-    let files = outcome.sources.len();
-    let objects = outcome.objects();
-    let tally = &outcome.tally;
-    let (suppressed, unchanged) = (tally.suppressed, tally.unchanged);
-    // Where the objects came from: files, or a cluster.
-    let place = match &outcome.live {
-        Some(live) => format!("context {}", live.context),
-        None => plural(files, "file"),
-    };
     if let Some(live) = &outcome.live {
         let retried = match live.retries() {
             0 => String::new(),
@@ -202,39 +198,62 @@ fn write_summary(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     if let Some(coverage) = &outcome.coverage {
         write_coverage(coverage, out)?;
     }
-    let mut hidden = Vec::new();
-    if suppressed > 0 {
-        hidden.push(format!("{suppressed} suppressed"));
-    }
-    if unchanged > 0 {
-        hidden.push(format!("{unchanged} unchanged from the baseline"));
-    }
-    let hidden = if hidden.is_empty() {
-        String::new()
-    } else {
-        format!(" Not shown: {}.", hidden.join(", "))
-    };
-    if tally.counted == 0 {
-        writeln!(
-            out,
-            "No findings in {place} ({} checked).{hidden}",
-            plural(objects, "object")
-        )?;
-        return Ok(());
-    }
+    writeln!(out, "{}", summary_line(outcome))?;
+    write_rows(&outcome.tally, "", out)
+}
+
+/// Severities counted, most serious first: `4 errors, 18 warnings, 1 note`.
+fn levels(tally: &Tally) -> String {
     let levels: Vec<String> = tally
         .by_severity
         .iter()
         .rev()
         .map(|(s, n)| plural(*n, s.as_str()))
         .collect();
-    writeln!(
-        out,
-        "Found {} ({}) in {place} ({} checked).{hidden}",
+    levels.join(", ")
+}
+
+/// What was found where, in one line: `Found 23 findings (4 errors, 18
+/// warnings, 1 note) in 3 files (4 objects checked).`, or `No findings in
+/// …`, with the findings not shown.
+pub fn summary_line(outcome: &Outcome) -> String {
+    let tally = &outcome.tally;
+    // Where the objects came from: files, or a cluster.
+    let place = match &outcome.live {
+        Some(live) => format!("context {}", live.context),
+        None => plural(outcome.sources.len(), "file"),
+    };
+    let checked = plural(outcome.objects(), "object");
+    let hidden = match not_counted(tally) {
+        Some(hidden) => format!(" Not shown: {hidden}."),
+        None => String::new(),
+    };
+    if tally.counted == 0 {
+        return format!("No findings in {place} ({checked} checked).{hidden}");
+    }
+    format!(
+        "Found {} ({}) in {place} ({checked} checked).{hidden}",
         plural(tally.counted, "finding"),
-        levels.join(", "),
-        plural(objects, "object"),
-    )?;
+        levels(tally),
+    )
+}
+
+/// The findings that do not count: `2 suppressed, 1 unchanged from the
+/// baseline`; `None` when there are none.
+fn not_counted(tally: &Tally) -> Option<String> {
+    let mut hidden = Vec::new();
+    if tally.suppressed > 0 {
+        hidden.push(format!("{} suppressed", tally.suppressed));
+    }
+    if tally.unchanged > 0 {
+        hidden.push(format!("{} unchanged from the baseline", tally.unchanged));
+    }
+    (!hidden.is_empty()).then(|| hidden.join(", "))
+}
+
+/// The counted findings per rule and severity, most first, each rule
+/// padded to the widest of them and of `wide`.
+fn write_rows(tally: &Tally, wide: &str, out: &mut dyn Write) -> io::Result<()> {
     let mut rows: Vec<((&str, Severity), usize)> = tally
         .by_rule
         .iter()
@@ -245,11 +264,40 @@ fn write_summary(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             .then(b.0 .1.cmp(&a.0 .1))
             .then(a.0 .0.cmp(b.0 .0))
     });
-    let width = rows.iter().map(|((r, _), _)| r.len()).max().unwrap_or(0);
+    let width = rows
+        .iter()
+        .map(|((r, _), _)| r.len())
+        .max()
+        .unwrap_or(0)
+        .max(wide.len());
     for ((rule, severity), n) in rows {
         writeln!(out, "{n:>6}  {rule:<width$}  {severity}")?;
     }
     Ok(())
+}
+
+/// `--statistics`: only the table of counted findings per rule and
+/// severity, then their total by severity and the findings not counted.
+pub fn write_statistics(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    let tally = &outcome.tally;
+    const TOTAL: &str = "total";
+    write_rows(tally, TOTAL, out)?;
+    let width = tally
+        .by_rule
+        .keys()
+        .map(|(r, _)| r.len())
+        .max()
+        .unwrap_or(0)
+        .max(TOTAL.len());
+    let mut detail = levels(tally);
+    if let Some(hidden) = not_counted(tally) {
+        if !detail.is_empty() {
+            detail.push_str("; ");
+        }
+        detail.push_str(&format!("not counted: {hidden}"));
+    }
+    let line = format!("{:>6}  {TOTAL:<width$}  {detail}", tally.counted);
+    writeln!(out, "{}", line.trim_end())
 }
 
 /// The IaC's coverage of the cluster: overall, then per namespace.
@@ -288,11 +336,11 @@ fn write_coverage(coverage: &crate::outcome::IacCoverage, out: &mut dyn Write) -
 }
 
 /// Errors that made the run incomplete, for stderr.
-pub fn write_errors(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_errors(outcome: &Outcome, colour: bool, out: &mut dyn Write) -> io::Result<()> {
     if outcome.errors.is_empty() {
         return Ok(());
     }
-    let handler = handler(colour_for(&io::stderr()));
+    let handler = handler(colour);
     for error in &outcome.errors {
         let mut text = String::new();
         if handler.render_report(&mut text, error).is_err() {

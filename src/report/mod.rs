@@ -4,13 +4,14 @@
 // The one module that may print.
 #![allow(clippy::disallowed_macros)]
 
+mod concise;
 mod github;
 mod human;
 mod json;
 mod junit;
 mod sarif;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use crate::outcome::Outcome;
@@ -19,6 +20,7 @@ use crate::outcome::Outcome;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Human,
+    Concise,
     Sarif,
     Json,
     Junit,
@@ -26,17 +28,35 @@ pub enum Format {
 }
 
 impl Format {
-    pub const NAMES: [&'static str; 5] = ["human", "sarif", "json", "junit", "github"];
+    pub const NAMES: [&'static str; 6] = ["human", "concise", "sarif", "json", "junit", "github"];
 
     pub fn parse(name: &str) -> Option<Format> {
         match name {
             "human" => Some(Format::Human),
+            "concise" => Some(Format::Concise),
             "sarif" => Some(Format::Sarif),
             "json" => Some(Format::Json),
             "junit" => Some(Format::Junit),
             "github" => Some(Format::Github),
             _ => None,
         }
+    }
+
+    /// Its name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Concise => "concise",
+            Format::Sarif => "sarif",
+            Format::Json => "json",
+            Format::Junit => "junit",
+            Format::Github => "github",
+        }
+    }
+
+    /// A report for people to read, which `--statistics` replaces on stdout.
+    pub fn is_text(self) -> bool {
+        matches!(self, Format::Human | Format::Concise)
     }
 }
 
@@ -47,38 +67,103 @@ pub struct Output {
     pub file: Option<PathBuf>,
 }
 
-/// Renders one format into a writer.
+/// When text is coloured (`--color`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Colour {
+    /// Only on a terminal, and never under `NO_COLOR`.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl Colour {
+    /// Whether what is written to `stream` is coloured.
+    pub fn on(self, stream: &impl IsTerminal) -> bool {
+        match self {
+            Colour::Auto => human::colour_for(stream),
+            Colour::Always => true,
+            Colour::Never => false,
+        }
+    }
+}
+
+/// How a lint run's reports are written: `--color`, `--quiet`,
+/// `--statistics`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Style {
+    /// Colour on stdout and stderr; report files are never coloured.
+    pub colour: Colour,
+    /// Findings only: no summary lines in the human, concise and github
+    /// reports, no notes on stderr. Errors still go to stderr.
+    pub quiet: bool,
+    /// Only the counts per rule and severity on stdout, in place of a
+    /// human or concise report there; report files are written as usual.
+    pub statistics: bool,
+}
+
+/// Renders one format into a writer, without colour, summary lines in full.
 pub fn render(format: Format, outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    render_with(format, outcome, &Style::default(), false, out)
+}
+
+/// Renders one format into a writer, coloured or not, and quiet as `style`
+/// says.
+pub fn render_with(
+    format: Format,
+    outcome: &Outcome,
+    style: &Style,
+    colour: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let quiet = style.quiet;
     match format {
-        Format::Human => human::write(outcome, out),
+        Format::Human => human::write(outcome, colour, quiet, out),
+        Format::Concise => concise::write(outcome, colour, quiet, out),
         Format::Sarif => sarif::write(outcome, out),
         Format::Json => json::write(outcome, out),
         Format::Junit => junit::write(outcome, out),
-        Format::Github => github::write(outcome, out),
+        Format::Github => github::write(outcome, quiet, out),
     }
 }
 
 /// Writes every requested output. Errors and notes about the run go to
-/// stderr, findings to stdout or the files named.
-pub fn emit(outputs: &[Output], outcome: &Outcome) -> io::Result<()> {
-    for note in &outcome.notes {
-        eprintln!("note: {note}");
+/// stderr, findings to stdout or the files named; with `--statistics`, the
+/// counts take the place of a human or concise report on stdout, or go
+/// there when no report does.
+pub fn emit(outputs: &[Output], outcome: &Outcome, style: &Style) -> io::Result<()> {
+    if !style.quiet {
+        for note in &outcome.notes {
+            eprintln!("note: {note}");
+        }
     }
-    human::write_errors(outcome, &mut io::stderr().lock())?;
+    let stderr = io::stderr();
+    human::write_errors(outcome, style.colour.on(&stderr), &mut stderr.lock())?;
     for output in outputs {
         match &output.file {
             None => {
                 let stdout = io::stdout();
+                let colour = style.colour.on(&stdout);
                 let mut out = io::BufWriter::new(stdout.lock());
-                render(output.format, outcome, &mut out)?;
+                if style.statistics && output.format.is_text() {
+                    human::write_statistics(outcome, &mut out)?;
+                } else {
+                    render_with(output.format, outcome, style, colour, &mut out)?;
+                }
                 out.flush()?;
             }
             Some(path) => {
                 let mut buffer = Vec::new();
-                render(output.format, outcome, &mut buffer)?;
+                render_with(output.format, outcome, style, false, &mut buffer)?;
                 crate::interrupt::write_atomically(path, &buffer)?;
             }
         }
+    }
+    if style.statistics && outputs.iter().all(|o| o.file.is_some()) {
+        let stdout = io::stdout();
+        let mut out = io::BufWriter::new(stdout.lock());
+        human::write_statistics(outcome, &mut out)?;
+        out.flush()?;
     }
     Ok(())
 }
@@ -194,11 +279,29 @@ pub fn print(text: &str) -> io::Result<()> {
 
 /// Renders a miette diagnostic the way the human report does, for errors
 /// that stop a run.
-pub fn print_error(error: &dyn miette::Diagnostic) {
+pub fn print_error(error: &dyn miette::Diagnostic, colour: Colour) {
     let mut text = String::new();
-    let handler = human::handler(human::colour_for(&io::stderr()));
+    let handler = human::handler(colour.on(&io::stderr()));
     if handler.render_report(&mut text, error).is_err() {
         text = format!("error: {error}");
     }
     eprintln!("{text}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_format_name_parses_back_to_it() {
+        for name in Format::NAMES {
+            assert_eq!(Format::parse(name).map(Format::name), Some(name));
+        }
+    }
+
+    #[test]
+    fn always_and_never_do_not_ask_the_stream() {
+        assert!(Colour::Always.on(&io::stdout()));
+        assert!(!Colour::Never.on(&io::stdout()));
+    }
 }

@@ -9,6 +9,7 @@ mod support;
 mod architecture;
 mod bad_input;
 mod cli;
+mod concise;
 mod drift;
 mod export;
 mod fuzz_regressions;
