@@ -383,7 +383,7 @@ fn lint_command(args: LintArgs) -> CommandResult {
         }
         false => Some(retained),
     };
-    report::emit(&outputs, &outcome, &style).map_err(|e| boxed(OutputFailed(e)))?;
+    report::emit(&outputs, &outcome, &style).map_err(boxed)?;
     crate::timing::mark("reports");
     let code = outcome.exit_code(settings.fail_on);
     // The process exits now: let it hand the memory back whole.

@@ -131,41 +131,68 @@ pub fn render_with(
 /// stderr, findings to stdout or the files named; with `--statistics`, the
 /// counts take the place of a human or concise report on stdout, or go
 /// there when no report does.
-pub fn emit(outputs: &[Output], outcome: &Outcome, style: &Style) -> io::Result<()> {
+pub fn emit(outputs: &[Output], outcome: &Outcome, style: &Style) -> Result<(), NotWritten> {
+    let mut failures = Vec::new();
     if !style.quiet {
         for note in &outcome.notes {
             eprintln!("note: {note}");
         }
     }
     let stderr = io::stderr();
-    human::write_errors(outcome, style.colour.on(&stderr), &mut stderr.lock())?;
+    if let Err(e) = human::write_errors(outcome, style.colour.on(&stderr), &mut stderr.lock()) {
+        failures.push(format!("standard error: {e}"));
+    }
+    // A report that cannot be written does not keep the others from being
+    // written: each failure is named, and the run fails once all are done.
     for output in outputs {
-        match &output.file {
+        let written = match &output.file {
             None => {
                 let stdout = io::stdout();
                 let colour = style.colour.on(&stdout);
                 let mut out = io::BufWriter::new(stdout.lock());
-                if style.statistics && output.format.is_text() {
-                    human::write_statistics(outcome, &mut out)?;
+                let result = if style.statistics && output.format.is_text() {
+                    human::write_statistics(outcome, &mut out)
                 } else {
-                    render_with(output.format, outcome, style, colour, &mut out)?;
-                }
-                out.flush()?;
+                    render_with(output.format, outcome, style, colour, &mut out)
+                };
+                result
+                    .and_then(|()| out.flush())
+                    .map_err(|e| format!("standard output: {e}"))
             }
             Some(path) => {
                 let mut buffer = Vec::new();
-                render_with(output.format, outcome, style, false, &mut buffer)?;
-                crate::interrupt::write_atomically(path, &buffer)?;
+                render_with(output.format, outcome, style, false, &mut buffer)
+                    .and_then(|()| crate::interrupt::write_atomically(path, &buffer))
+                    .map_err(|e| format!("{}: {e}", path.display()))
             }
+        };
+        if let Err(failure) = written {
+            failures.push(failure);
         }
     }
     if style.statistics && outputs.iter().all(|o| o.file.is_some()) {
         let stdout = io::stdout();
         let mut out = io::BufWriter::new(stdout.lock());
-        human::write_statistics(outcome, &mut out)?;
-        out.flush()?;
+        if let Err(e) = human::write_statistics(outcome, &mut out).and_then(|()| out.flush()) {
+            failures.push(format!("standard output: {e}"));
+        }
     }
-    Ok(())
+    match failures.is_empty() {
+        true => Ok(()),
+        false => Err(NotWritten { failures }),
+    }
+}
+
+/// Reports that could not be written, each with its file and why; the
+/// others were written.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("cannot write {}", .failures.join("; "))]
+#[diagnostic(
+    code(seaworthy::output),
+    help("the other reports were written; check that the folder of each report file exists and is writable")
+)]
+pub struct NotWritten {
+    pub failures: Vec<String>,
 }
 
 /// One step of reading a cluster, on stderr (`lint --live --verbose`).

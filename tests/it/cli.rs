@@ -1074,3 +1074,31 @@ fn inventory_rules_see_their_kinds_whole_and_the_rest_by_identity() {
     // makes every object whole.
     assert_eq!(message("named,every").lines().count(), 2);
 }
+
+/// A report file that cannot be written is named, and the other reports
+/// are still written.
+#[test]
+fn a_report_that_cannot_be_written_spares_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let json_file = dir.path().join("out.json");
+    let out = seaworthy(&[
+        "lint",
+        "--no-config",
+        "--format",
+        "sarif=/no/such/dir/x.sarif",
+        "--format",
+        &format!("json={}", json_file.display()),
+        "--format",
+        "concise",
+        "examples/shop",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("/no/such/dir/x.sarif"), "{err}");
+    assert!(read_json(&json_file)["findings"].as_array().unwrap().len() > 10);
+    assert!(
+        stdout(&out).contains("examples/shop/worker.yaml:"),
+        "{}",
+        stdout(&out)
+    );
+}
