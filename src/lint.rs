@@ -62,9 +62,9 @@ pub fn run_live(
     // With `--iac`: the IaC is read first, to know which kinds and
     // namespaces to compare.
     let drift_on = !iac.is_empty();
-    let (iac_sources, mut errors) = match drift_on {
+    let (iac_sources, mut errors, iac_notes) = match drift_on {
         true => read_sources(iac),
-        false => (Vec::new(), Vec::new()),
+        false => (Vec::new(), Vec::new(), Vec::new()),
     };
     if drift_on {
         let declared = declared_kinds_and_namespaces(&iac_sources);
@@ -196,6 +196,7 @@ pub fn run_live(
         }
     });
     let (mut outcome, retained) = lint_with(settings, sources, linted, errors, drift)?;
+    outcome.notes.extend(iac_notes);
     outcome.live = Some(audit);
     Ok((outcome, retained))
 }
@@ -404,14 +405,28 @@ pub fn kinds_for_live(settings: &Settings, include_secrets: bool) -> Vec<KindWan
 
 /// Lints the given paths (`-` for stdin).
 pub fn run(settings: &Settings, paths: &[PathBuf]) -> Result<(Outcome, Retained), PolicyError> {
-    let (sources, errors) = read_sources(paths);
-    lint_sources(settings, sources, errors)
+    let (sources, errors, notes) = read_sources(paths);
+    let (mut outcome, retained) = lint_sources(settings, sources, errors)?;
+    outcome.notes.extend(notes);
+    Ok((outcome, retained))
 }
 
 /// Reads the files under `paths` (and stdin for `-`); a path that cannot be
-/// read is an error for that path only.
-pub fn read_sources(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<RunError>) {
+/// read is an error for that path only. Notes say which Helm charts were
+/// not read, and how to lint them.
+pub fn read_sources(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<RunError>, Vec<String>) {
     let inputs = source::discover(paths);
+    let notes = inputs
+        .charts
+        .iter()
+        .map(|chart| {
+            format!(
+                "{}: a Helm chart, whose templates are not YAML until rendered, was not read; {}",
+                source::display_name(chart),
+                source::RENDER_HINT
+            )
+        })
+        .collect();
     let mut errors: Vec<RunError> = inputs.errors.into_iter().map(RunError::from).collect();
     let mut sources = Vec::new();
     if inputs.stdin {
@@ -432,7 +447,7 @@ pub fn read_sources(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<RunError>) {
         }
     }
     crate::timing::mark("read files");
-    (sources, errors)
+    (sources, errors, notes)
 }
 
 /// Lints sources already read.
@@ -692,8 +707,14 @@ fn collect_documents(
     let mut documents = Vec::new();
     let mut duplicate_keys = Vec::new();
     let parse_rule = settings.rules.iter().find(|r| r.id == parse_error::ID);
-    for l in loaded {
+    for mut l in loaded {
         duplicate_keys.extend(l.duplicate_keys);
+        // Text with Helm template syntax is not YAML until rendered.
+        for p in &mut l.problems {
+            if sources[p.source].text().contains("{{") {
+                p.message = format!("{} ({})", p.message, source::RENDER_HINT);
+            }
+        }
         match parse_rule {
             Some(rule) => findings.extend(
                 l.problems

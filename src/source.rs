@@ -140,6 +140,35 @@ pub struct Inputs {
     pub files: Vec<PathBuf>,
     pub stdin: bool,
     pub errors: Vec<SourceError>,
+    /// Helm charts found in a folder: their `templates/` hold template
+    /// syntax, which is not YAML, so they are not read.
+    pub charts: Vec<PathBuf>,
+}
+
+/// The hint for text that holds Helm template syntax.
+pub const RENDER_HINT: &str =
+    "render the chart first and lint its output: `helm template CHART | seaworthy lint -`";
+
+/// Whether `dir` is the `templates/` folder of a Helm chart whose files hold
+/// template syntax.
+fn is_chart_templates(dir: &Path) -> bool {
+    if dir.file_name().is_none_or(|n| n != "templates") {
+        return false;
+    }
+    let Some(chart) = dir.parent() else {
+        return false;
+    };
+    if !chart.join("Chart.yaml").is_file() {
+        return false;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.flatten().any(|e| {
+        let path = e.path();
+        path.is_file()
+            && std::fs::read(&path).is_ok_and(|bytes| bytes.windows(2).any(|w| w == b"{{"))
+    })
 }
 
 /// Files with these extensions are manifests when found in a folder; a file
@@ -187,11 +216,21 @@ pub fn discover(paths: &[PathBuf]) -> Inputs {
             inputs.files.push(path.clone());
             continue;
         }
+        let mut charts = Vec::new();
         let walker = WalkDir::new(path)
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+            .filter_entry(|e| {
+                if e.depth() > 0 && is_hidden(e.file_name()) {
+                    return false;
+                }
+                let templates = e.file_type().is_dir() && is_chart_templates(e.path());
+                if templates {
+                    charts.extend(e.path().parent().map(Path::to_path_buf));
+                }
+                !templates
+            });
         for entry in walker {
             match entry {
                 Ok(e) if e.file_type().is_file() && is_manifest_name(e.path()) => {
@@ -210,6 +249,7 @@ pub fn discover(paths: &[PathBuf]) -> Inputs {
                 }),
             }
         }
+        inputs.charts.extend(charts);
     }
     inputs.files.dedup();
     inputs

@@ -1102,3 +1102,56 @@ fn a_report_that_cannot_be_written_spares_the_others() {
         stdout(&out)
     );
 }
+
+/// A Helm chart found in a folder is not parsed (its templates are not
+/// YAML): one note says how to lint it, and the run is not incomplete. A
+/// template named directly is a parse error with the same hint.
+#[test]
+fn helm_charts_are_skipped_with_a_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("chart/Chart.yaml", "apiVersion: v2\nname: shop\nversion: 0.1.0\n"),
+            ("chart/values.yaml", "replicas: 1\n"),
+            (
+                "chart/templates/deploy.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n  labels: {{- include \"labels\" . | nindent 4 }}\n",
+            ),
+            (
+                "plain/cm.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n",
+            ),
+        ],
+    );
+    let out = seaworthy_in(dir.path(), &["lint", "--no-config", "."]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.matches("a Helm chart").count(), 1, "{err}");
+    assert!(
+        err.contains("chart: a Helm chart") && err.contains("helm template CHART"),
+        "{err}"
+    );
+    assert!(
+        stdout(&out).contains("1 object checked"),
+        "{}",
+        stdout(&out)
+    );
+
+    let direct = seaworthy_in(
+        dir.path(),
+        &[
+            "lint",
+            "--no-config",
+            "--format",
+            "concise",
+            "chart/templates/deploy.yaml",
+        ],
+    );
+    assert_eq!(direct.status.code(), Some(1));
+    let line = stdout(&direct);
+    assert!(
+        line.contains("error[parse-error]") && line.contains("helm template CHART"),
+        "{line}"
+    );
+}
