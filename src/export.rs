@@ -251,13 +251,7 @@ pub fn strip_defaults(object: &mut Value) {
             drop_if(spec, "type", "ClusterIP");
             drop_if(spec, "ipFamilyPolicy", "SingleStack");
             drop_if(spec, "internalTrafficPolicy", "Cluster");
-            for port in spec
-                .get_mut("ports")
-                .and_then(Value::as_array_mut)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_object_mut)
-            {
+            for port in items_mut(spec, "ports") {
                 drop_if(port, "protocol", "TCP");
                 if port.get("targetPort") == port.get("port") {
                     port.remove("targetPort");
@@ -307,29 +301,29 @@ fn strip_pod_defaults(pod: &mut Map<String, Value>) {
         pod.remove("securityContext");
     }
     for list in ["containers", "initContainers"] {
-        for container in pod
-            .get_mut(list)
-            .and_then(Value::as_array_mut)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_object_mut)
-        {
+        for container in items_mut(pod, list) {
             drop_if(container, "terminationMessagePath", "/dev/termination-log");
             drop_if(container, "terminationMessagePolicy", "File");
             if container.get("resources") == Some(&Value::Object(Map::new())) {
                 container.remove("resources");
             }
-            for port in container
-                .get_mut("ports")
-                .and_then(Value::as_array_mut)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_object_mut)
-            {
+            for port in items_mut(container, "ports") {
                 drop_if(port, "protocol", "TCP");
             }
         }
     }
+}
+
+/// The mappings in the list under `key`.
+fn items_mut<'a>(
+    map: &'a mut Map<String, Value>,
+    key: &str,
+) -> impl Iterator<Item = &'a mut Map<String, Value>> {
+    map.get_mut(key)
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object_mut)
 }
 
 fn drop_if(map: &mut Map<String, Value>, key: &str, default: &str) {

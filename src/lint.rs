@@ -355,15 +355,11 @@ const DEPLOYED_KINDS: [(&str, &str); 15] = [
     ("", "Namespace"),
 ];
 
-/// The API group of the kinds rules name that are not in [`DEPLOYED_KINDS`].
-const OTHER_KINDS: [(&str, &str); 7] = [
+/// The API group of the kinds rules name that are neither deployed
+/// ([`DEPLOYED_KINDS`]) nor made by hand ([`live::HAND_MADE_KINDS`]).
+const OTHER_KINDS: [(&str, &str); 2] = [
     ("apps.openshift.io", "DeploymentConfig"),
-    ("", "ConfigMap"),
-    ("", "Secret"),
-    ("", "ServiceAccount"),
     ("networking.k8s.io", "IngressClass"),
-    ("rbac.authorization.k8s.io", "Role"),
-    ("rbac.authorization.k8s.io", "RoleBinding"),
 ];
 
 /// Exactly the kinds the enabled Rego rules read: those they name, and the
@@ -373,6 +369,7 @@ pub fn kinds_for_live(settings: &Settings, include_secrets: bool) -> Vec<KindWan
     let group_of = |kind: &str| {
         DEPLOYED_KINDS
             .iter()
+            .chain(&live::HAND_MADE_KINDS)
             .chain(&OTHER_KINDS)
             .find(|(_, k)| *k == kind)
             .map(|(g, _)| *g)
