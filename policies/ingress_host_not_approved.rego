@@ -34,10 +34,13 @@
 #     `shop.example.com`, or have the domain added to the approved list if your
 #     organisation owns it.
 #   params:
-#     domains: >-
-#       The approved DNS domains, for example `[example.com, apps.example.net]`. Each
-#       approves itself and its subdomains; `*.example.com` approves the
-#       subdomains only. The rule is silent when this is not set.
+#     domains:
+#       type: [list, string]
+#       items: string
+#       description: >-
+#         The approved DNS domains, for example `[example.com, apps.example.net]`. Each
+#         approves itself and its subdomains; `*.example.com` approves the
+#         subdomains only. The rule is silent when this is not set.
 package seaworthy.policy.ingress_host_not_approved
 
 import data.seaworthy.lib.k8s

@@ -33,13 +33,19 @@
 #     kube-linter: required-label-owner
 #     gatekeeper: k8srequiredlabels
 #   params:
-#     labels: >-
-#       The labels every checked object must carry: a list of `{key, pattern}`
-#       entries (`pattern` optional, a regular expression for the value; a bare
-#       string is taken as a key). The rule is silent when this is not set.
-#     kinds: >-
-#       Optional list of kinds to check, for example `[Deployment, Namespace]`.
-#       Default: every object.
+#     labels:
+#       type: list
+#       items: [mapping, string]
+#       description: >-
+#         The labels every checked object must carry: a list of `{key, pattern}`
+#         entries (`pattern` optional, a regular expression for the value; a bare
+#         string is taken as a key). The rule is silent when this is not set.
+#     kinds:
+#       type: [list, string]
+#       items: string
+#       description: >-
+#         Optional list of kinds to check, for example `[Deployment, Namespace]`.
+#         Default: every object.
 package seaworthy.policy.missing_required_label
 
 import data.seaworthy.lib.k8s

@@ -41,13 +41,16 @@
 #   equivalents:
 #     gatekeeper: k8sallowedrepos
 #   params:
-#     registries: |-
-#       Image prefixes that are trusted, for example `[registry.example.com/,
-#       docker.io/library/]`. A prefix without a trailing `/` matches whole path
-#       segments only. Images without a registry host are compared as
-#       `docker.io/library/<name>` or `docker.io/<org>/<name>` as well, so
-#       `docker.io/` trusts all of Docker Hub. When unset or empty, the rule
-#       reports nothing.
+#     registries:
+#       type: [list, string]
+#       items: string
+#       description: |-
+#         Image prefixes that are trusted, for example `[registry.example.com/,
+#         docker.io/library/]`. A prefix without a trailing `/` matches whole path
+#         segments only. Images without a registry host are compared as
+#         `docker.io/library/<name>` or `docker.io/<org>/<name>` as well, so
+#         `docker.io/` trusts all of Docker Hub. When unset or empty, the rule
+#         reports nothing.
 package seaworthy.policy.untrusted_registry
 
 import data.seaworthy.lib.k8s

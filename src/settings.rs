@@ -111,6 +111,7 @@ impl Settings {
         check_config(&severity_ids, false)?;
         let param_ids: Vec<_> = config.params.iter().map(|(id, _)| id.clone()).collect();
         check_config(&param_ids, false)?;
+        check_params(config, &catalog)?;
 
         let check_flag =
             |ids: &[String], flag: &str, allow_all: bool| -> Result<(), SettingsError> {
@@ -206,6 +207,92 @@ impl Settings {
     pub fn enabled(&self, id: &str) -> bool {
         self.rules.iter().any(|r| r.id == id)
     }
+}
+
+/// Checks each rule's `params` against what the rule declares: an unknown key
+/// or a wrong type is an error at its config line, since a typo would
+/// otherwise leave the rule silently unconfigured. A custom rule that
+/// declares no parameters takes any.
+fn check_params(config: &Config, catalog: &Catalog) -> Result<(), SettingsError> {
+    let Some(source) = &config.source else {
+        return Ok(());
+    };
+    for (id, value) in &config.params {
+        let Some(rule) = catalog.rule(&id.value) else {
+            continue;
+        };
+        let declared = &rule.meta.params;
+        if declared.is_empty() && !rule.builtin {
+            continue;
+        }
+        if declared.is_empty() {
+            return Err(source
+                .error(
+                    id.span,
+                    format!("rule `{}` takes no parameters", id.value),
+                    Some(format!(
+                        "`seaworthy explain {}` describes the rule",
+                        id.value
+                    )),
+                )
+                .into());
+        }
+        let names = || declared.iter().map(|p| p.name.as_str());
+        let Some(entries) = value.as_map() else {
+            return Err(source
+                .error(
+                    value.span,
+                    format!(
+                        "`params.{}` must be a mapping of its parameters ({})",
+                        id.value,
+                        names().collect::<Vec<_>>().join(", ")
+                    ),
+                    None,
+                )
+                .into());
+        };
+        for entry in entries {
+            let Some(spec) = declared.iter().find(|p| p.name == entry.key) else {
+                // Parameter names are few and long, so a shared stem
+                // (`registry`, `registries`) is a good enough hint too.
+                let near = suggest(&entry.key, names()).or_else(|| {
+                    names()
+                        .map(|n| (strsim::jaro_winkler(&entry.key, n), n))
+                        .filter(|(score, _)| *score >= 0.85)
+                        .max_by(|a, b| a.0.total_cmp(&b.0))
+                        .map(|(_, n)| n)
+                });
+                let help = match near {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!(
+                        "`{}` takes: {}",
+                        id.value,
+                        names().collect::<Vec<_>>().join(", ")
+                    ),
+                };
+                return Err(source
+                    .error(
+                        entry.key_span,
+                        format!("unknown parameter `{}` of rule `{}`", entry.key, id.value),
+                        Some(help),
+                    )
+                    .into());
+            };
+            if let Err(mismatch) = spec.check(&entry.value) {
+                return Err(source
+                    .error(
+                        mismatch.node.span,
+                        mismatch.message,
+                        Some(format!(
+                            "`seaworthy explain {}` describes its parameters",
+                            id.value
+                        )),
+                    )
+                    .into());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The `params` of the config, keyed by Rego stem (`missing_required_label`).

@@ -52,8 +52,12 @@ pub fn explain(rule: &Rule) -> String {
         out.push_str("\nParameters (in .seaworthy.yaml under `params.");
         out.push_str(&rule.id);
         out.push_str("`):\n");
-        for (name, doc) in &m.params {
-            out.push_str(&format!("  {name}: {}\n", doc.trim_end()));
+        for p in &m.params {
+            out.push_str(&format!("  {}: {}", p.name, p.type_text()));
+            if let Some(default) = &p.default {
+                out.push_str(&format!(", default {default}"));
+            }
+            out.push_str(&format!(".\n    {}\n", p.description.trim_end()));
         }
     }
     if !m.equivalents.is_empty() {
@@ -110,8 +114,12 @@ pub fn markdown(catalog: &Catalog) -> String {
         }
         if !m.params.is_empty() {
             out.push_str("\n### Parameters\n\n");
-            for (name, doc) in &m.params {
-                out.push_str(&format!("- `{name}`: {}\n", doc.trim_end()));
+            for p in &m.params {
+                out.push_str(&format!("- `{}`: {}", p.name, p.type_text()));
+                if let Some(default) = &p.default {
+                    out.push_str(&format!(", default `{default}`"));
+                }
+                out.push_str(&format!(". {}\n", p.description.trim_end()));
             }
         }
         if !m.equivalents.is_empty() {
@@ -148,7 +156,7 @@ pub fn json(catalog: &Catalog) -> String {
             status: r.meta.status.as_str(),
             scope: r.meta.scope.as_str(),
             kinds: r.meta.kinds.as_deref(),
-            params: r.meta.params.iter().map(|(n, _)| n.as_str()).collect(),
+            params: r.meta.params.iter().map(|p| p.name.as_str()).collect(),
             tags: &r.meta.tags,
             builtin: r.builtin,
         })

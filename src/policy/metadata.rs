@@ -3,6 +3,7 @@
 
 use crate::document::{parse_yaml, Node, Value};
 use crate::finding::Severity;
+use crate::policy::params::ParamSpec;
 
 /// Whether a rule sees one object at a time or the whole inventory of a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,8 +51,8 @@ pub struct Metadata {
     pub tags: Vec<String>,
     /// Equivalent checks in other tools, as (tool, check id).
     pub equivalents: Vec<(String, String)>,
-    /// Parameter names and what they mean.
-    pub params: Vec<(String, String)>,
+    /// The parameters the rule takes, in their declared order.
+    pub params: Vec<ParamSpec>,
 }
 
 /// A mistake in a metadata block, at a line (1-based) of the policy file.
@@ -213,7 +214,19 @@ pub fn parse(rego: &str) -> Result<Option<Metadata>, MetadataError> {
         remediation: text(custom, "remediation")?.unwrap_or_default(),
         tags: list(custom, "tags")?.unwrap_or_default(),
         equivalents: pairs(custom, "equivalents")?,
-        params: pairs(custom, "params")?,
+        params: match custom.get("params") {
+            None => Vec::new(),
+            Some(v) => match v.as_map() {
+                Some(entries) => entries
+                    .iter()
+                    .map(|e| {
+                        ParamSpec::parse(&e.key, &e.value)
+                            .map_err(|(message, node)| at(message, Some(&node)))
+                    })
+                    .collect::<Result<_, _>>()?,
+                None => return Err(at("`params` must be a mapping".into(), Some(v))),
+            },
+        },
     }))
 }
 

@@ -4,6 +4,7 @@
 
 pub mod docs;
 pub mod metadata;
+pub mod params;
 pub mod recursion;
 
 use std::path::{Path, PathBuf};

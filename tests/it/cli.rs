@@ -479,6 +479,66 @@ fn config_selects_overrides_and_passes_params() {
     assert_eq!(lenient.status.code(), Some(0));
 }
 
+/// A rule's `params` are checked against what its METADATA declares: a typo
+/// must not leave an error-level rule silently unconfigured.
+#[test]
+fn rule_parameters_are_checked_against_their_declaration() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |config: &str| {
+        std::fs::write(dir.path().join(".seaworthy.yaml"), config).unwrap();
+        std::fs::write(
+            dir.path().join("ok.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
+        )
+        .unwrap();
+        let out = seaworthy_in(dir.path(), &["lint", "ok.yaml"]);
+        (out.status.code(), stderr(&out))
+    };
+    let (code, err) = run("params:\n  untrusted-registry:\n    registry: [r.example.com/]\n");
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains(
+            ".seaworthy.yaml:3:5: unknown parameter `registry` of rule `untrusted-registry`"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `registries`?"), "{err}");
+
+    let (code, err) = run("params:\n  missing-required-label:\n    labels: owner\n");
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains(
+            ".seaworthy.yaml:3:13: `labels` must be a list of mappings or strings, not a string"
+        ),
+        "{err}"
+    );
+
+    let (code, err) = run("params:\n  missing-required-label:\n    labels: [{key: a}, 3]\n");
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains(":3:24: each item of `labels`"), "{err}");
+
+    let (code, err) = run("params:\n  missing-cpu-limit:\n    x: 1\n");
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains(":2:3: rule `missing-cpu-limit` takes no parameters"),
+        "{err}"
+    );
+
+    let (code, err) = run("params:\n  untrusted-registry: [r.example.com/]\n");
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("must be a mapping of its parameters (registries)"),
+        "{err}"
+    );
+
+    let (code, err) = run("params:\n  untrusted-registry:\n    registries: [r.example.com/]\n");
+    assert_eq!(
+        code,
+        Some(0),
+        "a declared parameter of the right type passes: {err}"
+    );
+}
+
 #[test]
 fn config_mistakes_exit_2_pointing_into_the_file() {
     let dir = tempfile::tempdir().unwrap();
