@@ -13,6 +13,7 @@ pub mod engine;
 pub mod export;
 pub mod finding;
 pub mod interrupt;
+pub mod kustomize;
 pub mod lint;
 pub mod live;
 pub mod outcome;

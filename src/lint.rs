@@ -409,11 +409,11 @@ pub fn run(settings: &Settings, paths: &[PathBuf]) -> Result<(Outcome, Retained)
 }
 
 /// Reads the files under `paths` (and stdin for `-`); a path that cannot be
-/// read is an error for that path only. Notes say which Helm charts were
-/// not read, and how to lint them.
+/// read is an error for that path only. Notes say which Helm charts and
+/// kustomize patches were not read, and how to lint them.
 pub fn read_sources(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<RunError>, Vec<String>) {
-    let inputs = source::discover(paths);
-    let notes = inputs
+    let mut inputs = source::discover(paths);
+    let mut notes: Vec<String> = inputs
         .charts
         .iter()
         .map(|chart| {
@@ -424,6 +424,7 @@ pub fn read_sources(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<RunError>, Vec<S
             )
         })
         .collect();
+    notes.extend(crate::kustomize::set_aside(&mut inputs.files));
     let mut errors: Vec<RunError> = inputs.errors.into_iter().map(RunError::from).collect();
     let mut sources = Vec::new();
     if inputs.stdin {

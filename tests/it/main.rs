@@ -18,6 +18,7 @@ mod integrations;
 mod kube_api;
 mod kube_api_server;
 mod kube_client;
+mod kustomize;
 mod legacy_discovery;
 mod live;
 mod live_reader;
