@@ -55,6 +55,20 @@ pub enum Command {
     /// DIR/NAMESPACE/KIND/NAME.yaml (read-only; Secrets only with
     /// --include-secrets, their values redacted).
     Export(Box<ExportArgs>),
+    /// Write a commented .seaworthy.yaml: every setting at its default, and
+    /// the parameters of the rules that take them, commented out.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The file to write, or a folder to write .seaworthy.yaml in.
+    /// Default: .seaworthy.yaml in the current directory.
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// Replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -246,6 +260,7 @@ pub fn run() -> ExitCode {
             command: PolicyCommand::Test { dirs },
         } => policy_test_command(&dirs),
         Command::Export(args) => export_command(&args),
+        Command::Init(args) => init_command(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -407,6 +422,48 @@ fn export_command(args: &ExportArgs) -> CommandResult {
         crate::export::export(&args.live.options(), &args.dir, &mut trace).map_err(boxed)?;
     report::exported(&exported, &args.dir).map_err(|e| boxed(OutputFailed(e)))?;
     Ok(if exported.incomplete { 2 } else { 0 })
+}
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{path} already exists")]
+#[diagnostic(
+    code(seaworthy::init),
+    help("pass --force to replace it, or give another PATH")
+)]
+struct ConfigExists {
+    path: String,
+}
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("cannot write {path}: {source}")]
+#[diagnostic(code(seaworthy::output))]
+struct NotWritten {
+    path: String,
+    source: std::io::Error,
+}
+
+fn init_command(args: &InitArgs) -> CommandResult {
+    let path = match &args.path {
+        Some(dir) if dir.is_dir() => dir.join(config::FILE_NAME),
+        Some(file) => file.clone(),
+        None => PathBuf::from(config::FILE_NAME),
+    };
+    let name = crate::source::display_name(&path);
+    // A broken symbolic link exists too: replacing it needs --force.
+    if !args.force && path.symlink_metadata().is_ok() {
+        return Err(boxed(ConfigExists { path: name }));
+    }
+    let catalog = rules::catalog(&[]).map_err(boxed)?;
+    let text = crate::starter::text(&catalog);
+    crate::interrupt::write_atomically(&path, text.as_bytes()).map_err(|source| {
+        boxed(NotWritten {
+            path: name.clone(),
+            source,
+        })
+    })?;
+    let found = path.file_name().is_some_and(|n| n == config::FILE_NAME);
+    report::initialized(&name, found).map_err(|e| boxed(OutputFailed(e)))?;
+    Ok(0)
 }
 
 fn rules_command(format: CatalogFormat, policies: &[PathBuf]) -> CommandResult {

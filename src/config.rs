@@ -130,7 +130,8 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-const KEYS: [&str; 10] = [
+/// The top-level settings.
+pub const KEYS: [&str; 10] = [
     "drift",
     "select",
     "ignore",

@@ -24,5 +24,6 @@ pub mod rules;
 pub mod schema;
 pub mod settings;
 pub mod source;
+pub mod starter;
 pub mod suppress;
 pub mod timing;

@@ -291,6 +291,18 @@ pub fn exported(exported: &crate::export::Exported, dir: &Path) -> io::Result<()
     Ok(())
 }
 
+/// What `init` wrote, on stderr. `found`: lint finds the file by its name.
+pub fn initialized(name: &str, found: bool) -> io::Result<()> {
+    let how = match found {
+        true => "`seaworthy lint` finds it when run in its folder or one below".to_string(),
+        false => format!("use it with `seaworthy lint --config {name}`"),
+    };
+    writeln!(
+        io::stderr().lock(),
+        "Wrote {name}: every setting at its default, commented out (remove a setting's `#` to change it); {how}."
+    )
+}
+
 /// A warning about the run itself, on stderr.
 pub fn warning(text: &str) {
     eprintln!("warning: {text}");

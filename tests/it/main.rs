@@ -13,6 +13,7 @@ mod concise;
 mod drift;
 mod export;
 mod fuzz_regressions;
+mod init;
 mod integrations;
 /// A Kubernetes API server of our own on loopback, for the live tests.
 mod kube_api;
