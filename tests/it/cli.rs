@@ -562,6 +562,25 @@ fn human_report_snapshot() {
     insta::assert_snapshot!("human_shop", text);
 }
 
+/// The README opens with this run's output, whole.
+#[test]
+fn the_readme_shows_a_real_lint_run() {
+    const ARGS: [&str; 4] = [
+        "lint",
+        "--select",
+        "runs-as-root,missing-liveness-probe,missing-memory-limit,mutable-image-tag",
+        "examples/shop",
+    ];
+    let out = seaworthy(&[&ARGS[..], &["--no-config"]].concat());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let block = format!("```\n$ seaworthy {}\n{}```\n", ARGS.join(" "), stdout(&out));
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    assert!(
+        readme.contains(&block),
+        "the README's first example is not this run's output:\n{block}"
+    );
+}
+
 #[test]
 fn preview_rules_need_preview() {
     let without = seaworthy(&[
