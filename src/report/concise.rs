@@ -35,22 +35,14 @@ pub fn line(finding: &Finding, outcome: &Outcome, colour: bool) -> String {
 
 /// The severity word, in the colours of the human report when asked.
 fn severity(severity: Severity, colour: bool) -> String {
-    if !colour {
-        return severity.to_string();
-    }
-    let code = match severity {
-        Severity::Error => "1;31",
-        Severity::Warning => "1;33",
-        Severity::Note => "1;36",
-    };
-    format!("\u{1b}[{code}m{severity}\u{1b}[0m")
+    super::paint(severity.as_str(), super::severity_sgr(severity), colour)
 }
 
 /// Text on one line and free of control characters: line breaks (Unicode's
 /// too) and tabs become spaces, any other control character is escaped
 /// (`\u{1b}`), so that no text read from a manifest can start a line or
 /// drive a terminal.
-fn one_line(text: &str) -> String {
+pub(super) fn one_line(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

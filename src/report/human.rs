@@ -1,15 +1,23 @@
-//! The report for people: each finding as a miette diagnostic that shows the
-//! source line with the field underlined, then a summary by rule and severity.
+//! The report for people: findings grouped by the object they are about,
+//! the object named once with its file and line; each finding as
+//! `severity[rule]: message`, the findings at one place sharing one code
+//! frame; each rule's help once, after the findings; then a summary by rule
+//! and severity. Its cost grows with the findings shown, not with the size
+//! of the files they are in.
 
-use std::fmt;
+use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use miette::{GraphicalReportHandler, GraphicalTheme};
 
 use crate::finding::{Finding, Severity};
 use crate::outcome::{Outcome, Tally};
+use crate::source::Origin;
+
+use super::concise::one_line;
+use super::frame::{self, Frame, Masks};
+use super::{paint, severity_sgr};
 
 /// Under `--color auto`: colour only for a terminal, and never under
 /// `NO_COLOR`.
@@ -17,6 +25,7 @@ pub fn colour_for(stream: &impl IsTerminal) -> bool {
     stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// How errors that are not findings are drawn (bad input, config).
 pub fn handler(colour: bool) -> GraphicalReportHandler {
     let theme = if colour {
         GraphicalTheme::unicode()
@@ -30,59 +39,11 @@ pub fn handler(colour: bool) -> GraphicalReportHandler {
         .with_context_lines(1)
 }
 
-struct FindingDiagnostic<'a> {
-    finding: &'a Finding,
-    source: Option<NamedSource<std::sync::Arc<str>>>,
-    help: Option<String>,
-    label: String,
-}
+/// Help text is wrapped to this many columns.
+const HELP_WIDTH: usize = 100;
+const BOLD: &str = "1";
 
-impl fmt::Debug for FindingDiagnostic<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
-    }
-}
-
-impl fmt::Display for FindingDiagnostic<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
-    }
-}
-
-impl std::error::Error for FindingDiagnostic<'_> {}
-
-impl Diagnostic for FindingDiagnostic<'_> {
-    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(&self.finding.rule))
-    }
-
-    fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.finding.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
-            Severity::Note => miette::Severity::Advice,
-        })
-    }
-
-    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
-    }
-
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn SourceCode)
-    }
-
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.source.as_ref()?;
-        let span = self.finding.location.span;
-        let label = LabeledSpan::new(Some(self.label.clone()), span.start.offset, span.byte_len());
-        Some(Box::new(std::iter::once(label)))
-    }
-}
-
-/// The first paragraph of a rule's remediation, as the diagnostic's help.
+/// The first paragraph of a rule's remediation.
 fn short_help(outcome: &Outcome, rule: &str) -> Option<String> {
     let rule = outcome.rule(rule)?;
     let paragraph: Vec<&str> = rule
@@ -95,35 +56,7 @@ fn short_help(outcome: &Outcome, rule: &str) -> Option<String> {
     (!paragraph.is_empty()).then(|| paragraph.join(" "))
 }
 
-/// The help line, with the other places a cross-object finding involves.
-fn help_text(finding: &Finding, outcome: &Outcome) -> Option<String> {
-    let mut help = short_help(outcome, &finding.rule);
-    if let Some(template) = &finding.template {
-        let from = format!("rendered from {template} (lines are those of the rendered output)");
-        help = Some(match help {
-            Some(h) => format!("{from}\n{h}"),
-            None => from,
-        });
-    }
-    if !finding.related.is_empty() {
-        let places: Vec<String> = finding
-            .related
-            .iter()
-            .map(|r| {
-                let p = r.location.span.start;
-                let file = &outcome.sources[r.location.source].name;
-                format!("{} at {file}:{}:{}", r.message, p.line, p.column)
-            })
-            .collect();
-        let also = format!("see also: {}", places.join("; "));
-        help = Some(match help {
-            Some(h) => format!("{h}\n{also}"),
-            None => also,
-        });
-    }
-    help
-}
-
+/// What a frame of one finding says of its span.
 fn label(finding: &Finding) -> String {
     match &finding.location.missing {
         Some(missing) if !missing.is_empty() => format!("`{missing}` is missing here"),
@@ -132,42 +65,244 @@ fn label(finding: &Finding) -> String {
     }
 }
 
-/// The report: each counted finding, then the summary unless `quiet`.
-pub fn write(outcome: &Outcome, colour: bool, quiet: bool, out: &mut dyn Write) -> io::Result<()> {
-    let handler = handler(colour);
-    // Each source's text with its sensitive values masked, made once.
-    let mut masked: Vec<Option<std::sync::Arc<str>>> = vec![None; outcome.sources.len()];
+/// The path of what a finding's span shows: its path, less the part that
+/// is missing.
+fn shown_path(finding: &Finding) -> String {
+    let path = &finding.path;
+    let missing = finding.location.missing.as_deref().unwrap_or_default();
+    let kept = (0..=path.len())
+        .find(|&k| crate::document::display_path(&path[k..]) == missing)
+        .unwrap_or(path.len());
+    crate::document::display_path(&path[..kept])
+}
+
+/// The findings about one object of one source (or, for findings on no
+/// object, about the source), in report order.
+struct Group<'a> {
+    findings: Vec<&'a Finding>,
+}
+
+/// The counted findings by object, each group where its first finding is.
+fn groups(outcome: &Outcome) -> Vec<Group<'_>> {
+    type Key<'a> = (usize, Option<(&'a str, &'a str, &'a str)>, usize);
+    let mut index: HashMap<Key, usize> = HashMap::new();
+    let mut groups: Vec<Group> = Vec::new();
     for finding in outcome.findings.iter().filter(|f| f.counts()) {
-        let source = &outcome.sources[finding.location.source];
-        let text = source.text.as_ref().ok();
-        let diagnostic = FindingDiagnostic {
-            finding,
-            source: text.map(|t| {
-                let shown = masked[finding.location.source]
-                    .get_or_insert_with(|| match outcome.redactions.get(finding.location.source) {
-                        Some(ranges) if !ranges.is_empty() => {
-                            std::sync::Arc::from(crate::redact::mask(t, ranges))
-                        }
-                        _ => t.clone(),
-                    })
-                    .clone();
-                NamedSource::new(&source.name, shown).with_language("yaml")
-            }),
-            help: help_text(finding, outcome),
-            label: label(finding),
+        let object = finding.object.as_ref().map(|o| {
+            (
+                o.kind.as_str(),
+                o.namespace.as_deref().unwrap_or_default(),
+                o.name.as_deref().unwrap_or_default(),
+            )
+        });
+        // Two objects of one name in one file are two groups.
+        let at = match object {
+            Some(_) => finding.location.context.map_or(0, |c| c.start.offset),
+            None => 0,
         };
-        let mut rendered = String::new();
-        if handler.render_report(&mut rendered, &diagnostic).is_err() {
-            rendered = format!(
-                "{}[{}]: {}\n",
-                finding.severity, finding.rule, finding.message
-            );
+        let key = (finding.location.source, object, at);
+        let i = *index.entry(key).or_insert_with(|| {
+            groups.push(Group {
+                findings: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        groups[i].findings.push(finding);
+    }
+    groups
+}
+
+/// `Deployment shop/api  examples/shop/api.yaml:1`: the object, where it
+/// starts (a live object's name alone: it is the whole source), and the
+/// Helm template it was rendered from.
+fn heading(outcome: &Outcome, first: &Finding, colour: bool) -> String {
+    let source = &outcome.sources[first.location.source];
+    let mut place = one_line(&source.name);
+    if first.object.is_some() && !matches!(source.origin, Origin::Cluster(_)) {
+        let line = first
+            .location
+            .context
+            .map_or(first.location.span.start.line, |c| c.start.line);
+        let _ = write!(place, ":{line}");
+    }
+    let mut heading = match &first.object {
+        Some(object) => {
+            let name = object.name.as_deref().unwrap_or("<unnamed>");
+            let named = match &object.namespace {
+                Some(ns) => format!("{} {ns}/{name}", object.kind),
+                None => format!("{} {name}", object.kind),
+            };
+            format!("{}  {place}", paint(&one_line(&named), BOLD, colour))
         }
-        writeln!(out, "{rendered}")?;
+        None => paint(&place, BOLD, colour),
+    };
+    if let Some(template) = &first.template {
+        let _ = write!(heading, " (rendered from {})", one_line(template));
+    }
+    heading
+}
+
+/// One group: its heading, then each finding, those at one place followed
+/// by the frame they share.
+fn write_group(
+    text: &mut String,
+    outcome: &Outcome,
+    group: &Group,
+    masks: &mut [Option<Masks>],
+    colour: bool,
+) {
+    let Some(first) = group.findings.first() else {
+        return;
+    };
+    let _ = writeln!(text, "{}", heading(outcome, first, colour));
+    for place in group
+        .findings
+        .chunk_by(|a, b| a.location.span == b.location.span)
+    {
+        for finding in place {
+            let _ = writeln!(
+                text,
+                "  {}[{}]: {}",
+                paint(
+                    finding.severity.as_str(),
+                    severity_sgr(finding.severity),
+                    colour
+                ),
+                one_line(&finding.rule),
+                one_line(&finding.message)
+            );
+            for related in &finding.related {
+                let p = related.location.span.start;
+                let file = outcome
+                    .sources
+                    .get(related.location.source)
+                    .map_or("<unknown>", |s| s.name.as_str());
+                let _ = writeln!(
+                    text,
+                    "    see also: {} at {}:{}:{}",
+                    one_line(&related.message),
+                    one_line(file),
+                    p.line,
+                    p.column
+                );
+            }
+        }
+        let finding = place[0];
+        let at = finding.location.source;
+        let source = &outcome.sources[at];
+        let Ok(source_text) = &source.text else {
+            let p = finding.location.span.start;
+            let _ = writeln!(
+                text,
+                "    at {}:{}:{}",
+                one_line(&source.name),
+                p.line,
+                p.column
+            );
+            continue;
+        };
+        let labels: Vec<String> = place.iter().map(|f| label(f)).collect();
+        let label = match labels.iter().all(|l| *l == labels[0]) {
+            true => labels[0].clone(),
+            false => match shown_path(finding) {
+                p if p.is_empty() => "here".to_string(),
+                p => p,
+            },
+        };
+        let worst = place
+            .iter()
+            .map(|f| f.severity)
+            .max()
+            .unwrap_or(Severity::Note);
+        let masks = masks[at].get_or_insert_with(|| {
+            Masks::new(outcome.redactions.get(at).map_or(&[][..], Vec::as_slice))
+        });
+        frame::write(
+            text,
+            &Frame {
+                name: &source.name,
+                text: source_text,
+                masks,
+                span: finding.location.span,
+                label: &label,
+                sgr: severity_sgr(worst),
+            },
+            "  ",
+            colour,
+        );
+    }
+    text.push('\n');
+}
+
+/// Each rule found, once, with the first paragraph of its remediation.
+fn write_help(outcome: &Outcome, colour: bool, out: &mut dyn Write) -> io::Result<()> {
+    let mut rules: Vec<&str> = outcome
+        .tally
+        .by_rule
+        .keys()
+        .map(|(r, _)| r.as_str())
+        .collect();
+    rules.dedup();
+    let helps: Vec<(&str, String)> = rules
+        .into_iter()
+        .filter_map(|r| short_help(outcome, r).map(|h| (r, h)))
+        .collect();
+    if helps.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{}",
+        paint(
+            "How to fix (`seaworthy explain RULE` tells more):",
+            BOLD,
+            colour
+        )
+    )?;
+    for (rule, help) in helps {
+        writeln!(out, "  {}", paint(&one_line(rule), BOLD, colour))?;
+        for line in wrap(&one_line(&help), HELP_WIDTH - 4) {
+            writeln!(out, "    {line}")?;
+        }
+    }
+    writeln!(out)
+}
+
+/// `text` in lines of at most `width` characters, broken between words.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The report: the counted findings by object, then, unless `quiet`, the
+/// help of each rule found and the summary.
+pub fn write(outcome: &Outcome, colour: bool, quiet: bool, out: &mut dyn Write) -> io::Result<()> {
+    // The masks of a source are sorted once, when a frame first shows it.
+    let mut masks: Vec<Option<Masks>> = Vec::new();
+    masks.resize_with(outcome.sources.len(), || None);
+    let mut text = String::new();
+    for group in groups(outcome) {
+        write_group(&mut text, outcome, &group, &mut masks, colour);
+        out.write_all(text.as_bytes())?;
+        text.clear();
     }
     if quiet {
         return Ok(());
     }
+    write_help(outcome, colour, out)?;
     write_summary(outcome, out)
 }
 
@@ -353,4 +488,92 @@ pub fn write_errors(outcome: &Outcome, colour: bool, out: &mut dyn Write) -> io:
         "error: the results are incomplete: {} (exit code 2)",
         plural(outcome.errors.len(), "problem")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{ObjectRef, PathSeg};
+    use crate::finding::Location;
+    use crate::source::{LineIndex, SourceFile, Span};
+
+    const TEXT: &str = "kind: Deployment\nmetadata:\n  name: a\nspec:\n  replicas: 1\n---\nkind: Deployment\nmetadata:\n  name: b\nspec:\n  replicas: 1\n";
+
+    /// A finding of `rule` on the object named `name`, at the first
+    /// `field` after byte `from`.
+    fn finding(rule: &str, name: &str, field: &str, from: usize) -> Finding {
+        let index = LineIndex::new(TEXT);
+        let at = |needle: &str| from + TEXT[from..].find(needle).expect("in the text");
+        let span = |from: usize, len: usize| Span::new(index.pos(from), index.pos(from + len));
+        let context = "kind: Deployment";
+        Finding {
+            rule: rule.into(),
+            severity: Severity::Warning,
+            message: format!("{rule} on {name}"),
+            object: Some(ObjectRef {
+                api_version: "apps/v1".into(),
+                kind: "Deployment".into(),
+                namespace: Some("shop".into()),
+                name: Some(name.into()),
+            }),
+            path: vec![PathSeg::Key("spec".into()), PathSeg::Key("replicas".into())],
+            location: Location {
+                source: 0,
+                span: span(at(field), field.len()),
+                missing: None,
+                context: Some(span(at(context), context.len())),
+            },
+            related: Vec::new(),
+            suppression: None,
+            baseline: None,
+            fingerprint: String::new(),
+            template: None,
+        }
+    }
+
+    #[test]
+    fn findings_are_grouped_by_object_and_share_the_frame_of_their_place() {
+        let second = TEXT.find("---").unwrap();
+        let outcome = Outcome {
+            sources: vec![SourceFile::from_text("x.yaml", TEXT)],
+            findings: vec![
+                finding("one", "a", "replicas: 1", 0),
+                finding("two", "a", "replicas: 1", 0),
+                finding("three", "b", "replicas: 1", second),
+                // Out of order, still under its object.
+                finding("four", "a", "name: a", 0),
+            ],
+            ..Outcome::default()
+        };
+        let mut out = Vec::new();
+        write(&outcome, false, true, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let headings: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("Deployment"))
+            .collect();
+        assert_eq!(
+            headings,
+            ["Deployment shop/a  x.yaml:1", "Deployment shop/b  x.yaml:7"],
+            "{text}"
+        );
+        // `one` and `two` are at one place: one frame, after both.
+        let (a, b) = text.split_once("\nDeployment shop/b").unwrap();
+        assert!(
+            a.contains("  warning[one]: one on a\n  warning[two]: two on a\n     ╭─[x.yaml:5:3]"),
+            "{text}"
+        );
+        assert_eq!(a.matches("╭─[").count(), 2, "{text}");
+        assert!(a.contains("warning[four]"), "{text}");
+        assert_eq!(b.matches("╭─[").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn help_is_wrapped_between_words() {
+        assert_eq!(
+            wrap("Set `a: b` on the container, for example", 16),
+            ["Set `a: b` on", "the container,", "for example"]
+        );
+        assert_eq!(wrap("", 10), Vec::<String>::new());
+    }
 }

@@ -5,6 +5,7 @@
 #![allow(clippy::disallowed_macros)]
 
 mod concise;
+mod frame;
 mod github;
 mod human;
 mod json;
@@ -14,6 +15,7 @@ mod sarif;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use crate::finding::Severity;
 use crate::outcome::Outcome;
 
 /// An output format.
@@ -100,6 +102,23 @@ pub struct Style {
     /// Only the counts per rule and severity on stdout, in place of a
     /// human or concise report there; report files are written as usual.
     pub statistics: bool,
+}
+
+/// `text` in the colour of an SGR code (`1;31`: bold red) when `colour`.
+fn paint(text: &str, sgr: &str, colour: bool) -> String {
+    match colour {
+        true => format!("\u{1b}[{sgr}m{text}\u{1b}[0m"),
+        false => text.to_string(),
+    }
+}
+
+/// The colour of a severity, in every report that colours.
+fn severity_sgr(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "1;31",
+        Severity::Warning => "1;33",
+        Severity::Note => "1;36",
+    }
 }
 
 /// Renders one format into a writer, without colour, summary lines in full.

@@ -608,7 +608,37 @@ fn rules_and_explain_describe_the_catalog() {
 fn human_report_snapshot() {
     let out = seaworthy(&["lint", "--no-config", "examples/shop"]);
     assert_eq!(out.status.code(), Some(1));
-    insta::assert_snapshot!("human_shop", stdout(&out));
+    let text = stdout(&out);
+    // Each object named once, each rule's help once.
+    for heading in [
+        "Deployment shop/api  examples/shop/api.yaml:3\n",
+        "CronJob shop/nightly-report  examples/shop/nightly-report.yaml:2\n",
+        "Deployment shop/worker  examples/shop/worker.yaml:3\n",
+    ] {
+        assert_eq!(text.matches(heading).count(), 1, "{heading}{text}");
+    }
+    assert_eq!(text.matches("\n  runs-as-root\n").count(), 1, "{text}");
+    assert_eq!(text.matches("  error[runs-as-root]: ").count(), 2, "{text}");
+    insta::assert_snapshot!("human_shop", text);
+}
+
+/// The README opens with this run's output, whole.
+#[test]
+fn the_readme_shows_a_real_lint_run() {
+    const ARGS: [&str; 4] = [
+        "lint",
+        "--select",
+        "runs-as-root,missing-liveness-probe,missing-memory-limit,mutable-image-tag",
+        "examples/shop",
+    ];
+    let out = seaworthy(&[&ARGS[..], &["--no-config"]].concat());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let block = format!("```\n$ seaworthy {}\n{}```\n", ARGS.join(" "), stdout(&out));
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    assert!(
+        readme.contains(&block),
+        "the README's first example is not this run's output:\n{block}"
+    );
 }
 
 #[test]
@@ -866,7 +896,10 @@ fn suppressions_leave_a_trace() {
     let human = stdout(&suppressions(&[]));
     assert!(human.contains("Not shown: 5 suppressed."), "{human}");
     // Of the three runs-as-root findings, only the unsuppressed one is shown.
-    let shown = human.lines().filter(|l| l.trim() == "runs-as-root").count();
+    let shown = human
+        .lines()
+        .filter(|l| l.starts_with("  error[runs-as-root]: "))
+        .count();
     assert_eq!(shown, 1, "{human}");
 }
 

@@ -228,11 +228,12 @@ fn quiet_snapshot() {
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     insta::assert_snapshot!("quiet_shop", text);
-    // The human report without its summary.
+    // The human report without the help of each rule and the summary.
     let full = stdout(&shop(&[]));
     let rest = full.strip_prefix(&text).expect("the findings come first");
-    assert!(rest.starts_with("Found 23 findings"), "{rest}");
-    assert!(!text.contains("Found "));
+    assert!(rest.starts_with("How to fix "), "{rest}");
+    assert!(rest.contains("\nFound 23 findings"), "{rest}");
+    assert!(!text.contains("Found ") && !text.contains("How to fix"));
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::process::{Output, Stdio};
 use serde_json::Value;
 
 use crate::kube_api::{Cluster, Server};
-use crate::support::{command, json, root, stderr};
+use crate::support::{command, json, root, stderr, without_port};
 
 const TOKEN: &str = "drift-test-token";
 const DRIFT_RULES: &str = "unmanaged-object,missing-object,drifted-field,manual-change";
@@ -369,22 +369,34 @@ fn the_readme_shows_a_real_drift_run() {
         .args(["-n", "monitoring", "--iac", "iac", "--select", DRIFT_RULES])
         .output()
         .unwrap();
-    let port = |text: &str| {
-        let mut out = String::new();
-        let mut rest = text;
-        while let Some(at) = rest.find("127.0.0.1:") {
-            out.push_str(&rest[..at + "127.0.0.1:".len()]);
-            rest = rest[at + "127.0.0.1:".len()..].trim_start_matches(|c: char| c.is_ascii_digit());
-            out.push_str("PORT");
-        }
-        out + rest
-    };
-    let shown = port(&String::from_utf8_lossy(&out.stdout));
-    let readme = port(&std::fs::read_to_string(root().join("README.md")).unwrap());
+    let shown = without_port(&String::from_utf8_lossy(&out.stdout));
+    let readme = without_port(&std::fs::read_to_string(root().join("README.md")).unwrap());
     assert!(
         readme.contains(&shown),
         "the README's drift example is not this run's output:\n{shown}"
     );
+}
+
+/// The human report of a drift run with policy findings beside it: the
+/// live objects and the manifests, each object named once.
+#[test]
+fn the_human_report_of_a_drift_run_groups_findings_by_object() {
+    let scenario = Scenario::new("kubectl-set-image");
+    scenario.lint(&[]);
+    let kubeconfig = scenario.dir.path().join("kubeconfig");
+    let out = command(scenario.dir.path())
+        .args(["lint", "--no-config", "--live", "--kubeconfig"])
+        .arg(&kubeconfig)
+        .args(["--iac", "iac", "--color", "never"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = without_port(&String::from_utf8_lossy(&out.stdout));
+    // The drift in the manifest, the policy findings in the live object.
+    assert!(text.contains("\nDeployment "), "{text}");
+    assert!(text.contains("  error[drifted-field]: "), "{text}");
+    assert!(text.contains("  k8s://test/"), "{text}");
+    insta::assert_snapshot!("human_drift", text);
 }
 
 /// `--iac -` reads the manifests from stdin, as `helm template | seaworthy

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::kube_api::{workload, Cluster, Fault, Server};
-use crate::support::{command, json, root, stderr, stdout};
+use crate::support::{command, json, root, stderr, stdout, without_port};
 
 const TOKEN: &str = "live-test-token";
 
@@ -118,6 +118,32 @@ fn findings_on_live_objects_equal_findings_on_the_same_manifests() {
     }
     assert_eq!(report["live"]["context"], "test");
     assert_eq!(report["live"]["scope"], "namespace shop");
+}
+
+/// The human report of live objects: each object named once, by kind,
+/// namespace and name, with its `k8s://` URI; the audit in the summary.
+#[test]
+fn the_human_report_of_live_objects_groups_findings_by_object() {
+    let server = Server::start(cluster());
+    let dir = tempfile::tempdir().unwrap();
+    let out = live(
+        &server,
+        dir.path(),
+        &[
+            "--select",
+            "runs-as-root,single-replica,mutable-image-tag,missing-liveness-probe",
+            "--color",
+            "never",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = without_port(&stdout(&out));
+    assert!(
+        text.starts_with("Deployment shop/") && text.contains("  k8s://test/shop/Deployment/"),
+        "{text}"
+    );
+    assert!(text.contains("\nRead "), "{text}");
+    insta::assert_snapshot!("human_live", text);
 }
 
 #[test]

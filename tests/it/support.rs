@@ -105,3 +105,17 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// `text` with the port of every `127.0.0.1:PORT` replaced by `PORT`: the
+/// test server's port changes from run to run.
+pub fn without_port(text: &str) -> String {
+    const HOST: &str = "127.0.0.1:";
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(HOST) {
+        out.push_str(&rest[..at + HOST.len()]);
+        rest = rest[at + HOST.len()..].trim_start_matches(|c: char| c.is_ascii_digit());
+        out.push_str("PORT");
+    }
+    out + rest
+}
