@@ -151,13 +151,17 @@ pub struct Drift {
     pub writer: Option<Writer>,
 }
 
+/// The coverage entry of cluster-scoped objects, named as export names
+/// their folder and `k8s://` addresses their namespace segment.
+pub const CLUSTER_SCOPE: &str = "_cluster";
+
 /// How many live objects the IaC declares, among those people could have made: top-level (no
 /// owner), not made by the system, not ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Coverage {
     pub considered: usize,
     pub declared: usize,
-    /// By namespace; `""` for cluster-scoped objects.
+    /// By namespace; [`CLUSTER_SCOPE`] for cluster-scoped objects.
     pub by_namespace: BTreeMap<String, Counts>,
 }
 
@@ -395,7 +399,10 @@ pub fn compare(declared: &[Value], live: &[Live], listed: &[GroupKind], config: 
         let counts = report
             .coverage
             .by_namespace
-            .entry(id.namespace.clone())
+            .entry(match id.namespace.as_str() {
+                "" => CLUSTER_SCOPE.to_string(),
+                ns => ns.to_string(),
+            })
             .or_default();
         counts.considered += 1;
         report.coverage.considered += 1;

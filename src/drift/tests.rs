@@ -373,7 +373,7 @@ fn cluster_scoped_and_default_namespaces() {
     );
     assert_eq!(
         report.coverage.by_namespace,
-        BTreeMap::from([(String::new(), counts(1, 1))])
+        BTreeMap::from([(CLUSTER_SCOPE.to_string(), counts(1, 1))])
     );
 }
 

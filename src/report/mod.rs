@@ -152,6 +152,7 @@ pub fn render_with(
 /// there when no report does.
 pub fn emit(outputs: &[Output], outcome: &Outcome, style: &Style) -> Result<(), NotWritten> {
     let mut failures = Vec::new();
+    let mut file_failed = false;
     if !style.quiet {
         for note in &outcome.notes {
             eprintln!("note: {note}");
@@ -174,15 +175,21 @@ pub fn emit(outputs: &[Output], outcome: &Outcome, style: &Style) -> Result<(), 
                 } else {
                     render_with(output.format, outcome, style, colour, &mut out)
                 };
-                result
-                    .and_then(|()| out.flush())
-                    .map_err(|e| format!("standard output: {e}"))
+                // A reader that stopped early (`| head`) has what it wanted:
+                // not a failure, and the exit code still tells the verdict.
+                match result.and_then(|()| out.flush()) {
+                    Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                    other => other.map_err(|e| format!("standard output: {e}")),
+                }
             }
             Some(path) => {
                 let mut buffer = Vec::new();
                 render_with(output.format, outcome, style, false, &mut buffer)
                     .and_then(|()| crate::interrupt::write_atomically(path, &buffer))
-                    .map_err(|e| format!("{}: {e}", path.display()))
+                    .map_err(|e| {
+                        file_failed = true;
+                        format!("{}: {e}", path.display())
+                    })
             }
         };
         if let Err(failure) = written {
@@ -198,7 +205,12 @@ pub fn emit(outputs: &[Output], outcome: &Outcome, style: &Style) -> Result<(), 
     }
     match failures.is_empty() {
         true => Ok(()),
-        false => Err(NotWritten { failures }),
+        false => Err(NotWritten {
+            failures,
+            help: file_failed.then_some(
+                "the other reports were written; check that the folder of each report file exists and is writable",
+            ),
+        }),
     }
 }
 
@@ -206,12 +218,11 @@ pub fn emit(outputs: &[Output], outcome: &Outcome, style: &Style) -> Result<(), 
 /// others were written.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("cannot write {}", .failures.join("; "))]
-#[diagnostic(
-    code(seaworthy::output),
-    help("the other reports were written; check that the folder of each report file exists and is writable")
-)]
+#[diagnostic(code(seaworthy::output))]
 pub struct NotWritten {
     pub failures: Vec<String>,
+    #[help]
+    pub help: Option<&'static str>,
 }
 
 /// One step of reading a cluster, on stderr (`lint --live --verbose`).

@@ -1196,6 +1196,23 @@ fn a_report_that_cannot_be_written_spares_the_others() {
     );
 }
 
+/// A reader that stops early (`seaworthy lint | head`) is not an error: no
+/// complaint on stderr, and the exit code still gives the verdict.
+#[test]
+fn a_closed_stdout_is_not_an_error() {
+    let mut child = crate::support::command(&root())
+        .args(["lint", "--no-config", "examples/shop"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("cannot write"), "{err}");
+}
+
 /// A Helm chart found in a folder is not parsed (its templates are not
 /// YAML): one note says how to lint it, and the run is not incomplete. A
 /// template named directly is a parse error with the same hint.
