@@ -832,8 +832,9 @@ fn suppress_findings(
     applied.notes
 }
 
-/// Step: the file each finding is reported in (its Helm template, when its
-/// object was rendered from one) and its fingerprint.
+/// Step: the template each finding's object was rendered from, if any, and
+/// its fingerprint on the file it is reported in: its source, or its Helm
+/// template when the source is stdin (see [`Outcome::template_first`]).
 fn resolve_files(findings: &mut [Finding], sources: &[SourceFile], documents: &[Document]) {
     let templates: Templates = documents
         .iter()
@@ -846,10 +847,11 @@ fn resolve_files(findings: &mut [Finding], sources: &[SourceFile], documents: &[
         .collect();
     for f in findings {
         f.template = template_at(&templates, &f.location).cloned();
-        let file = f
-            .template
-            .as_deref()
-            .unwrap_or(&sources[f.location.source].name);
+        let source = &sources[f.location.source];
+        let file = match (&f.template, source.in_repository()) {
+            (Some(template), false) => &**template,
+            _ => source.name.as_str(),
+        };
         f.fingerprint = f.compute_fingerprint(file);
     }
     crate::timing::mark("resolve files");

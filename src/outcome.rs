@@ -194,13 +194,24 @@ impl Outcome {
         self.checked.len()
     }
 
-    /// The file a finding is reported in: its Helm template when it has
-    /// one, else its source.
+    /// The file a finding is reported in: its source, or the Helm template
+    /// it was rendered from when the source is not a file of the
+    /// repository (`helm template … | seaworthy lint -`).
     pub fn file_of<'a>(&'a self, finding: &'a Finding) -> &'a str {
+        self.template_first(finding)
+            .unwrap_or(&self.sources[finding.location.source].name)
+    }
+
+    /// The Helm template a finding is reported on in place of its source:
+    /// only for rendered output read from stdin, which has no file. Rendered
+    /// output committed to the repository keeps its findings, at their
+    /// lines; the template is then only where it came from.
+    pub fn template_first<'a>(&'a self, finding: &'a Finding) -> Option<&'a str> {
+        let source = self.sources.get(finding.location.source)?;
         finding
             .template
             .as_deref()
-            .unwrap_or(&self.sources[finding.location.source].name)
+            .filter(|_| !source.in_repository())
     }
 
     /// An enabled rule, by ID.

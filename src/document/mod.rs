@@ -187,10 +187,41 @@ fn helm_source(text: &str, start: usize) -> Option<String> {
         let comment = line.strip_prefix('#')?.trim();
         if let Some(path) = comment.strip_prefix("Source:") {
             let path = path.trim();
-            return (!path.is_empty()).then(|| path.to_string());
+            return is_chart_template(path).then(|| path.to_string());
         }
     }
     None
+}
+
+/// Whether a `# Source:` path is one Helm writes: a chart's template,
+/// `CHART/templates/…` or a subchart's `CHART/charts/SUB/templates/…`,
+/// ending in `.yaml`, `.yml`, `.tpl` or `.json`. Anything else (a URL, a
+/// note in prose) is an ordinary comment, and findings stay in the file.
+fn is_chart_template(path: &str) -> bool {
+    if path.contains(|c: char| c.is_whitespace() || c == '\\' || c == ':') {
+        return false;
+    }
+    let mut segments = path.split('/');
+    let is_name = |s: Option<&str>| s.is_some_and(|s| !matches!(s, "" | "." | ".."));
+    // The chart, then any chain of subcharts, then `templates`.
+    if !is_name(segments.next()) {
+        return false;
+    }
+    loop {
+        match segments.next() {
+            Some("charts") if is_name(segments.next()) => {}
+            Some("templates") => break,
+            _ => return false,
+        }
+    }
+    let rest: Vec<&str> = segments.collect();
+    let Some(file) = rest.last() else {
+        return false;
+    };
+    rest.iter().all(|s| is_name(Some(s)))
+        && [".yaml", ".yml", ".tpl", ".json"]
+            .iter()
+            .any(|ext| file.len() > ext.len() && file.ends_with(ext))
 }
 
 /// `v1.List` and every `*List` kind (`ConfigMapList`, `DeploymentList`…)
@@ -277,6 +308,51 @@ mod tests {
         assert!(loaded.problems[0]
             .message
             .contains("kind must be a non-empty string"));
+    }
+
+    #[test]
+    fn only_chart_template_paths_are_helm_sources() {
+        for path in [
+            "shop/templates/deployment.yaml",
+            "shop/templates/hooks/migrate.yml",
+            "shop/templates/_config.tpl",
+            "shop/templates/crd.json",
+            "shop/charts/redis/templates/master/statefulset.yaml",
+            "shop/charts/redis/charts/common/templates/cm.yaml",
+        ] {
+            assert!(is_chart_template(path), "{path}");
+        }
+        for path in [
+            "https://github.com/org/repo/blob/main/deploy.yaml",
+            "github.com/org/repo/deploy.yaml",
+            "/abs/shop/templates/deployment.yaml",
+            "shop/templates/deployment.yaml (modified)",
+            "the upstream install guide",
+            "shop/deployment.yaml",
+            "templates/deployment.yaml",
+            "shop/templates/",
+            "shop/templates/.yaml",
+            "shop/templates/NOTES.txt",
+            "shop/charts/templates/x.yaml",
+            "shop/templates/../../etc/x.yaml",
+            "shop//templates/x.yaml",
+            "C:\\shop\\templates\\x.yaml",
+        ] {
+            assert!(!is_chart_template(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn a_source_comment_that_is_not_a_template_leaves_the_object_in_its_file() {
+        let loaded = load_text(
+            "# Source: https://github.com/org/repo/blob/main/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n# Source: shop/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n",
+        );
+        let templates: Vec<_> = loaded
+            .documents
+            .iter()
+            .map(|d| d.template.as_deref())
+            .collect();
+        assert_eq!(templates, [None, Some("shop/templates/cm.yaml")]);
     }
 
     #[test]

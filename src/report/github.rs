@@ -39,11 +39,20 @@ fn escape_property(text: &str) -> String {
 fn annotation(finding: &Finding, outcome: &Outcome) -> String {
     let mut properties: Vec<(&str, String)> = Vec::new();
     let source = outcome.sources.get(finding.location.source);
-    if let Some(template) = &finding.template {
-        // Rendered Helm output: the chart's file, at no line, since the
-        // template line is not known.
+    let mut message = finding.message.clone();
+    if let Some(template) = outcome.template_first(finding) {
+        // Rendered Helm output from stdin: the chart's file, at no line,
+        // since the template line is not known.
         properties.push(("file", template.to_string()));
+        message.push_str(&format!(
+            " (the template's own line is not known: line {} of the rendered output)",
+            finding.location.span.start.line
+        ));
     } else if let Some(source) = source.filter(|s| s.in_repository()) {
+        // Rendered output committed to the repository stays where it is.
+        if let Some(template) = &finding.template {
+            message.push_str(&format!(" (rendered from {template})"));
+        }
         let span = finding.location.span;
         properties.push(("file", source.name.clone()));
         properties.push(("line", span.start.line.to_string()));
@@ -64,7 +73,7 @@ fn annotation(finding: &Finding, outcome: &Outcome) -> String {
         "::{} {}::{}",
         command(finding.severity),
         properties.join(","),
-        escape_data(&finding.message)
+        escape_data(&message)
     )
 }
 

@@ -137,11 +137,11 @@ fn artifact_location(source: &SourceFile) -> ArtifactLocation {
 
 fn result(finding: &Finding, rule_index: Option<usize>, outcome: &Outcome) -> SarifResult {
     let source = &outcome.sources[finding.location.source];
-    let template = finding.template.as_deref();
+    let template = outcome.template_first(finding);
     let artifact = artifact_location(source);
     let physical = match (template, finding.location.context) {
-        // Rendered Helm output: the finding belongs on the chart's template,
-        // but its line there is not known, so no region is claimed.
+        // Rendered Helm output from stdin: the finding belongs on the chart's
+        // template, but its line there is not known, so no region is claimed.
         (Some(template), _) => PhysicalLocation::builder()
             .artifact_location(
                 ArtifactLocation::builder()
@@ -160,12 +160,16 @@ fn result(finding: &Finding, rule_index: Option<usize>, outcome: &Outcome) -> Sa
             .region(region(finding.location.span))
             .build(),
     };
-    let text = match template {
-        Some(template) => format!(
+    // Rendered Helm output in a file of the repository: the finding stays
+    // at its region there; the template is where it came from.
+    let rendered_from = finding.template.as_deref().filter(|_| template.is_none());
+    let text = match (template, rendered_from) {
+        (Some(template), _) => format!(
             "{} (rendered from {template}; the template's own line is not known: line {} of the rendered output)",
             finding.message, finding.location.span.start.line
         ),
-        None => finding.message.clone(),
+        (None, Some(template)) => format!("{} (rendered from {template})", finding.message),
+        (None, None) => finding.message.clone(),
     };
     let location = match &finding.object {
         Some(object) => Location::builder()
@@ -201,7 +205,30 @@ fn result(finding: &Finding, rule_index: Option<usize>, outcome: &Outcome) -> Sa
     result.baseline_state = finding
         .baseline
         .map(|b| serde_json::Value::from(b.as_str()));
+    if let Some(template) = rendered_from {
+        result.related_locations = Some(vec![template_location(template)]);
+    }
     result
+}
+
+/// The chart template a finding's object was rendered from, as a related
+/// location. Its path is relative to the folder the chart was rendered
+/// from, which the output does not say: so no `uriBaseId`, and no region,
+/// since the template's line is not known either.
+fn template_location(template: &str) -> Location {
+    Location::builder()
+        .id(0)
+        .message(
+            Message::builder()
+                .text(format!("rendered from {template}"))
+                .build(),
+        )
+        .physical_location(
+            PhysicalLocation::builder()
+                .artifact_location(ArtifactLocation::builder().uri(uri_path(template)).build())
+                .build(),
+        )
+        .build()
 }
 
 /// GitHub code scanning rejects a run with more results than this.

@@ -14,6 +14,7 @@ mod drift;
 mod export;
 mod fuzz_regressions;
 mod init;
+mod inputs;
 mod integrations;
 /// A Kubernetes API server of our own on loopback, for the live tests.
 mod kube_api;

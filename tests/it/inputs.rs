@@ -1,0 +1,143 @@
+//! Inputs and references handled the way a user expects: `# Source:`
+//! comments, rendered Helm output in the repository and from stdin.
+
+use crate::cli::sarif_schema;
+use crate::support::{
+    json, root, seaworthy, seaworthy_in, seaworthy_with_stdin, stdout, write_files,
+};
+
+/// `rule | file | line:column | template` for each finding of a JSON report.
+fn places(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            format!(
+                "{} | {} | {}:{} | {}",
+                f["rule"].as_str().unwrap_or_default(),
+                f["file"].as_str().unwrap_or_default(),
+                f["start"]["line"],
+                f["start"]["column"],
+                f["template"].as_str().unwrap_or("-"),
+            )
+        })
+        .collect()
+}
+
+fn schema_errors(sarif: &serde_json::Value) -> Vec<String> {
+    sarif_schema()
+        .iter_errors(sarif)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect()
+}
+
+// ------------------------------------------------------------ # Source:
+
+/// A `# Source:` comment that is not a chart template's path (here a URL)
+/// is a comment: the findings stay in the file, in every format.
+#[test]
+fn a_source_comment_that_is_no_template_is_only_a_comment() {
+    let file = "fixtures/inputs/source-comment.yaml";
+    let args = ["lint", "--no-config", "--select", "mutable-image-tag", file];
+    let report = json(&seaworthy(&[&args[..], &["--format", "json"]].concat()));
+    assert_eq!(
+        places(&report),
+        ["mutable-image-tag | fixtures/inputs/source-comment.yaml | 12:7 | -"]
+    );
+    let sarif = json(&seaworthy(&[&args[..], &["--format", "sarif"]].concat()));
+    let result = &sarif["runs"][0]["results"][0];
+    let physical = &result["locations"][0]["physicalLocation"];
+    assert_eq!(physical["artifactLocation"]["uri"], file);
+    assert_eq!(physical["region"]["startLine"], 12);
+    assert!(result.get("relatedLocations").is_none(), "{result}");
+    let github = stdout(&seaworthy(&[&args[..], &["--format", "github"]].concat()));
+    assert!(
+        github.starts_with(&format!("::error file={file},line=12,col=7,")),
+        "{github}"
+    );
+}
+
+/// Rendered Helm output committed to the repository: SARIF and GitHub
+/// annotations keep each finding on the file and its region, and name the
+/// template it was rendered from (SARIF: a related location).
+#[test]
+fn rendered_output_in_the_repository_stays_on_its_file() {
+    let file = "fixtures/inputs/helm-rendered.yaml";
+    let args = ["lint", "--no-config", "--select", "mutable-image-tag", file];
+    let sarif = json(&seaworthy(&[&args[..], &["--format", "sarif"]].concat()));
+    let errors = schema_errors(&sarif);
+    assert!(errors.is_empty(), "{errors:#?}");
+    let results = &sarif["runs"][0]["results"];
+    insta::assert_json_snapshot!("rendered_in_repository_sarif", results);
+    let physical = &results[0]["locations"][0]["physicalLocation"];
+    assert_eq!(physical["artifactLocation"]["uri"], file);
+    assert_eq!(physical["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    assert_eq!(physical["region"]["startLine"], 25);
+    assert_eq!(
+        results[0]["relatedLocations"][0]["message"]["text"],
+        "rendered from shop/templates/deployment.yaml"
+    );
+
+    let github = seaworthy(&[&args[..], &["--format", "github", "--quiet"]].concat());
+    insta::assert_snapshot!("rendered_in_repository_github", stdout(&github));
+    assert!(
+        stdout(&github).starts_with(&format!("::error file={file},line=25,col=11,")),
+        "{}",
+        stdout(&github)
+    );
+
+    // The fingerprint is the file's: the same chart rendered twice into
+    // two files gives two findings, not one (a baseline of one would
+    // otherwise silence the other).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(root().join(file)).expect("fixture");
+    write_files(dir.path(), &[("dev.yaml", &text), ("prod.yaml", &text)]);
+    let both = seaworthy_in(
+        dir.path(),
+        &[
+            "lint",
+            "--no-config",
+            "--select",
+            "mutable-image-tag",
+            "--format",
+            "json",
+            ".",
+        ],
+    );
+    let prints: Vec<_> = json(&both)["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(prints.len(), 2);
+    assert_ne!(prints[0], prints[1]);
+}
+
+/// `helm template … | seaworthy lint -`: stdin has no file, so GitHub
+/// annotations go on the template, at no line, and say which line of the
+/// rendered output it was (SARIF: see `cli::helm_output_is_mapped_to_its_templates`).
+#[test]
+fn rendered_output_from_stdin_is_put_on_its_template_without_a_line() {
+    let text = std::fs::read_to_string(root().join("fixtures/inputs/helm-rendered.yaml"))
+        .expect("fixture");
+    let out = seaworthy_with_stdin(
+        &root(),
+        &[
+            "lint",
+            "-",
+            "--no-config",
+            "--select",
+            "mutable-image-tag",
+            "--format",
+            "github",
+            "--quiet",
+        ],
+        &text,
+    );
+    assert_eq!(
+        stdout(&out),
+        "::error file=shop/templates/deployment.yaml,title=mutable-image-tag::container \"shop\" image \"registry.example.com/shop:latest\" uses the mutable tag \"latest\" (the template's own line is not known: line 25 of the rendered output)\n"
+    );
+}
