@@ -821,7 +821,10 @@ fn suppress_findings(
         &settings.excludes,
         settings.strict,
         config::today(),
-        &|id: &str| settings.enabled(id),
+        &suppress::RuleNames {
+            known: settings.catalog.ids().collect(),
+            enabled: &|id: &str| settings.enabled(id),
+        },
     );
     for mut f in applied.findings {
         if let Some(rule) = settings.rules.iter().find(|r| r.id == f.rule) {

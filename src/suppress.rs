@@ -3,10 +3,12 @@
 //! kept (SARIF records it with its justification) but no longer fails the
 //! gate; a suppression without a reason does not count, an expired one
 //! stops working and says so, and one that suppresses nothing is reported.
+//! So is one that names a rule that does not exist: a typo would otherwise
+//! leave the finding it meant to silence in place, with no hint why.
 
 use std::collections::HashMap;
 
-use crate::config::{Date, Exclude};
+use crate::config::{suggest, Date, Exclude};
 use crate::document::{Document, Node, Pos, Span};
 use crate::finding::{Finding, Location, Suppression, SuppressionKind};
 use crate::rules::{invalid_suppression, unused_suppression};
@@ -22,14 +24,24 @@ const COMMENT_MARKER: &str = "seaworthy:ignore";
 /// An in-source suppression: an annotation or a comment.
 #[derive(Debug)]
 struct InSource {
-    rules: Vec<String>,
+    rules: Vec<Named>,
     reason: Option<String>,
+    /// Why it cannot be read at all (an annotation that is not a string),
+    /// and where.
+    malformed: Option<(String, Span)>,
     /// Where it is written, for reports about it.
     location: Location,
     /// The lines whose findings it covers (comments), or every finding of
     /// the object (annotations: `None`).
     lines: Option<(u32, u32)>,
     used: bool,
+}
+
+/// A rule a suppression names, and where the name is written.
+#[derive(Debug, Clone, PartialEq)]
+struct Named {
+    id: String,
+    span: Span,
 }
 
 /// What applying the suppressions produced besides marking findings.
@@ -41,6 +53,13 @@ pub struct Applied {
     pub notes: Vec<String>,
 }
 
+/// The rules a run knows: every rule of the catalog (`known`, for telling a
+/// typo from a rule this run does not check) and whether one is enabled.
+pub struct RuleNames<'a> {
+    pub known: Vec<&'a str>,
+    pub enabled: &'a dyn Fn(&str) -> bool,
+}
+
 /// Marks the findings that a suppression covers.
 pub fn apply(
     findings: &mut [Finding],
@@ -49,13 +68,15 @@ pub fn apply(
     excludes: &[Exclude],
     strict: bool,
     today: Date,
-    enabled: &dyn Fn(&str) -> bool,
+    names: &RuleNames,
 ) -> Applied {
+    let enabled = names.enabled;
     let mut applied = Applied::default();
     let mut in_source: Vec<InSource> = Vec::new();
     if !strict {
         for doc in documents {
-            in_source.extend(annotation(doc));
+            let text = sources.get(doc.source).map_or("", SourceFile::text);
+            in_source.extend(annotation(doc, text));
         }
         for (index, source) in sources.iter().enumerate() {
             if let Ok(text) = &source.text {
@@ -83,7 +104,7 @@ pub fn apply(
         let candidates = by_source.get(&source).map(Vec::as_slice).unwrap_or(&[]);
         for &i in candidates {
             let s = &mut in_source[i];
-            if s.reason.is_none() || !s.rules.contains(&finding.rule) {
+            if s.reason.is_none() || !s.rules.iter().any(|r| r.id == finding.rule) {
                 continue;
             }
             let covers = match s.lines {
@@ -121,11 +142,42 @@ pub fn apply(
     }
 
     for s in in_source {
-        let rules = s.rules.join(",");
+        if let Some((problem, span)) = s.malformed {
+            let location = Location { span, ..s.location };
+            applied
+                .findings
+                .push(invalid_suppression::malformed(problem, location));
+            continue;
+        }
+        if s.rules.is_empty() {
+            applied
+                .findings
+                .push(invalid_suppression::no_rule(s.location));
+            continue;
+        }
+        let (known, unknown): (Vec<Named>, Vec<Named>) = s
+            .rules
+            .into_iter()
+            .partition(|r| names.known.contains(&r.id.as_str()));
+        for rule in unknown {
+            let location = Location {
+                span: rule.span,
+                ..s.location.clone()
+            };
+            let near = suggest(&rule.id, names.known.iter().copied());
+            applied
+                .findings
+                .push(invalid_suppression::unknown_rule(&rule.id, near, location));
+        }
+        if known.is_empty() {
+            continue;
+        }
+        let rules = known.iter().map(|r| r.id.as_str()).collect::<Vec<_>>();
+        let rules = rules.join(",");
         let finding = match (&s.reason, s.used) {
             (None, _) => invalid_suppression::finding(&rules, s.location),
             // A suppression of rules this run does not check is not stale.
-            (Some(_), false) if !s.rules.iter().any(|r| enabled(r)) => continue,
+            (Some(_), false) if !known.iter().any(|r| enabled(&r.id)) => continue,
             (Some(_), false) => unused_suppression::finding(&rules, s.location),
             (Some(_), true) => continue,
         };
@@ -149,29 +201,111 @@ pub fn apply(
     applied
 }
 
-/// The `seaworthy.dev/ignore` annotation of an object.
-fn annotation(doc: &Document) -> Option<InSource> {
+/// The `seaworthy.dev/ignore` annotation of an object; `text` is its
+/// source's, where the rule names are looked for to point at each.
+fn annotation(doc: &Document, text: &str) -> Option<InSource> {
     let annotations = doc.root.get("metadata")?.get("annotations")?;
     let entry = annotations.entry(IGNORE_ANNOTATION)?;
-    let rules = split_rules(entry.value.as_str().unwrap_or_default());
-    let reason = annotations
-        .get(REASON_ANNOTATION)
-        .and_then(Node::as_str)
+    let reason_node = annotations.entry(REASON_ANNOTATION);
+    // Annotation values are strings to the API server; a list or a number
+    // here is a mistake that must not pass for a suppression.
+    let not_a_string = |key: &str, example: &str, node: &Node| {
+        format!(
+            "`{key}` must be a string (`{example}`), not {}, so the suppression suppresses nothing",
+            node.type_name()
+        )
+    };
+    let malformed = match (&entry.value.as_str(), reason_node) {
+        (None, _) => Some((
+            not_a_string(IGNORE_ANNOTATION, "\"rule-a,rule-b\"", &entry.value),
+            entry.key_span.join(entry.value.span),
+        )),
+        (Some(_), Some(r)) if r.value.as_str().is_none() => Some((
+            not_a_string(REASON_ANNOTATION, "\"why\"", &r.value),
+            r.key_span.join(r.value.span),
+        )),
+        _ => None,
+    };
+    let rules = match entry.value.as_str() {
+        Some(value) => named_in_value(value, entry.value.span, text),
+        None => Vec::new(),
+    };
+    let reason = reason_node
+        .and_then(|r| r.value.as_str())
         .map(str::trim)
         .filter(|r| !r.is_empty())
         .map(str::to_string);
+    let location = Location {
+        source: doc.source,
+        span: entry.key_span.join(entry.value.span),
+        missing: None,
+        context: Some(doc.root.span),
+    };
     Some(InSource {
         rules,
         reason,
-        location: Location {
-            source: doc.source,
-            span: entry.key_span.join(entry.value.span),
-            missing: None,
-            context: Some(doc.root.span),
-        },
+        malformed,
+        location,
         lines: None,
         used: false,
     })
+}
+
+/// The rules an annotation's value names, each at its place in the source
+/// when the value is written on one line (plain or quoted); else at the
+/// whole value.
+fn named_in_value(value: &str, span: Span, text: &str) -> Vec<Named> {
+    let written = text.get(span.start.offset..span.end.offset).unwrap_or("");
+    let one_line = span.start.line == span.end.line && !written.contains('\n');
+    let mut from = 0;
+    split_rules(value)
+        .into_iter()
+        .map(|id| {
+            let found = one_line.then(|| find_token(written, &id, from)).flatten();
+            let span = match found {
+                Some(at) => {
+                    from = at + id.len();
+                    name_span(span.start, written, at, &id)
+                }
+                None => span,
+            };
+            Named { id, span }
+        })
+        .collect()
+}
+
+/// The span of `name` at byte `at` of `line`, a line's text from `base`.
+fn name_span(base: Pos, line: &str, at: usize, name: &str) -> Span {
+    let column = base.column + line[..at].chars().count() as u32;
+    let start = Pos {
+        line: base.line,
+        column,
+        offset: base.offset + at,
+    };
+    let end = Pos {
+        line: base.line,
+        column: column + name.chars().count() as u32,
+        offset: start.offset + name.len(),
+    };
+    Span::new(start, end)
+}
+
+/// The byte index of `token` in `text` at or after `from`, as a whole name
+/// (not part of a longer one).
+fn find_token(text: &str, token: &str, from: usize) -> Option<usize> {
+    let is_name = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    let mut at = from;
+    while let Some(i) = text.get(at..)?.find(token) {
+        let start = at + i;
+        let end = start + token.len();
+        let before = text[..start].chars().next_back();
+        let after = text[end..].chars().next();
+        if !before.is_some_and(is_name) && !after.is_some_and(is_name) {
+            return Some(start);
+        }
+        at = end;
+    }
+    None
 }
 
 /// Every `# seaworthy:ignore` comment of a text. A comment covers its own
@@ -188,6 +322,9 @@ fn comments(source: usize, text: &str) -> Vec<InSource> {
                     Some((rules, reason)) => (rules, Some(reason.trim())),
                     None => (rest, None),
                 };
+                // Where the rule list starts in the line, to point at a name.
+                let rules_at =
+                    at + line[at..].find(COMMENT_MARKER).unwrap_or(0) + COMMENT_MARKER.len();
                 let column = line[..at].chars().count() as u32 + 1;
                 let end_column = line.trim_end().chars().count() as u32 + 1;
                 let start = Pos {
@@ -200,9 +337,16 @@ fn comments(source: usize, text: &str) -> Vec<InSource> {
                     column: end_column,
                     offset: offset + line.trim_end().len(),
                 };
+                let line_start = Pos {
+                    line: line_no,
+                    column: 1,
+                    offset,
+                };
+                let rules = named_in_comment(rules, line, rules_at, line_start);
                 out.push(InSource {
-                    rules: split_rules(rules),
+                    rules,
                     reason: reason.filter(|r| !r.is_empty()).map(str::to_string),
+                    malformed: None,
                     location: Location {
                         source,
                         span: Span::new(start, end),
@@ -237,6 +381,21 @@ fn comment_start(line: &str) -> Option<usize> {
     None
 }
 
+/// The rules a comment names, each at its place in `line` (which starts at
+/// `line_start`); `rules` is the part of the line from byte `rules_at`.
+fn named_in_comment(rules: &str, line: &str, rules_at: usize, line_start: Pos) -> Vec<Named> {
+    let mut from = rules_at;
+    split_rules(rules)
+        .into_iter()
+        .map(|id| {
+            let at = find_token(line, &id, from).unwrap_or(from);
+            from = at + id.len();
+            let span = name_span(line_start, line, at, &id);
+            Named { id, span }
+        })
+        .collect()
+}
+
 fn split_rules(text: &str) -> Vec<String> {
     text.split([',', ' '])
         .map(str::trim)
@@ -254,11 +413,40 @@ mod tests {
         let text = "a: 1 # seaworthy:ignore r1,r2 -- legacy\nb: \"# seaworthy:ignore r3 -- x\"\n  # seaworthy:ignore r4\n";
         let found = comments(0, text);
         assert_eq!(found.len(), 2);
-        assert_eq!(found[0].rules, ["r1", "r2"]);
+        let ids = |s: &InSource| s.rules.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&found[0]), ["r1", "r2"]);
+        // Each name is located: `r2` is at column 28 of line 1.
+        assert_eq!(found[0].rules[1].span.start.column, 28);
+        assert_eq!(found[0].rules[1].span.end.column, 30);
         assert_eq!(found[0].reason.as_deref(), Some("legacy"));
         assert_eq!(found[0].lines, Some((1, 2)));
         assert_eq!(found[0].location.span.start.column, 6);
-        assert_eq!(found[1].rules, ["r4"]);
+        assert_eq!(ids(&found[1]), ["r4"]);
+        assert_eq!(found[1].rules[0].span.start.line, 3);
         assert_eq!(found[1].reason, None);
+    }
+
+    #[test]
+    fn names_in_an_annotation_are_found_in_its_quoted_value() {
+        let text = "x: \"runs-as-root, run\"\n";
+        let span = Span::new(
+            Pos {
+                line: 1,
+                column: 4,
+                offset: 3,
+            },
+            Pos {
+                line: 1,
+                column: 23,
+                offset: 22,
+            },
+        );
+        let named = named_in_value("runs-as-root, run", span, text);
+        let places: Vec<_> = named
+            .iter()
+            .map(|n| (n.id.as_str(), n.span.start.column, n.span.end.column))
+            .collect();
+        // `run` is the whole name after the comma, not the start of `runs`.
+        assert_eq!(places, [("runs-as-root", 5, 17), ("run", 19, 22)]);
     }
 }

@@ -1,9 +1,10 @@
 //! Inputs and references handled the way a user expects: `# Source:`
-//! comments, rendered Helm output in the repository and from stdin.
+//! comments, rendered Helm output in the repository and from stdin, and
+//! suppressions that name no real rule.
 
 use crate::cli::sarif_schema;
 use crate::support::{
-    json, root, seaworthy, seaworthy_in, seaworthy_with_stdin, stdout, write_files,
+    json, root, seaworthy, seaworthy_in, seaworthy_with_stdin, stderr, stdout, write_files,
 };
 
 /// `rule | file | line:column | template` for each finding of a JSON report.
@@ -139,5 +140,103 @@ fn rendered_output_from_stdin_is_put_on_its_template_without_a_line() {
     assert_eq!(
         stdout(&out),
         "::error file=shop/templates/deployment.yaml,title=mutable-image-tag::container \"shop\" image \"registry.example.com/shop:latest\" uses the mutable tag \"latest\" (the template's own line is not known: line 25 of the rendered output)\n"
+    );
+}
+
+// ---------------------------------------------------------- suppressions
+
+/// A suppression naming a rule that does not exist is an
+/// `invalid-suppression` at the name, with the rule it likely meant; the
+/// rules it names rightly still suppress.
+#[test]
+fn suppressions_of_unknown_rules_are_invalid_at_the_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(
+        dir.path(),
+        &[(
+            "pod.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations:\n    seaworthy.dev/ignore: \"runs-as-root, misisng-liveness-probe\"\n    seaworthy.dev/ignore-reason: vendor image\nspec:\n  securityContext:\n    runAsUser: 0\n  containers:\n    - name: web\n      # seaworthy:ignore mutable-image-tag,no-such-thing -- rewritten at release\n      image: registry.example.com/web:latest\n",
+        )],
+    );
+    let out = seaworthy_in(
+        dir.path(),
+        &[
+            "lint",
+            "--no-config",
+            "--select",
+            "runs-as-root,mutable-image-tag,invalid-suppression,unused-suppression",
+            "--format",
+            "json",
+            "pod.yaml",
+        ],
+    );
+    let report = json(&out);
+    let rows: Vec<String> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}-{} {}{}",
+                f["rule"].as_str().unwrap_or_default(),
+                f["start"]["line"],
+                f["start"]["column"],
+                f["end"]["column"],
+                f["message"].as_str().unwrap_or_default(),
+                if f["suppressed"].is_null() {
+                    ""
+                } else {
+                    " (suppressed)"
+                }
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "invalid-suppression 6:42-64 suppression names `misisng-liveness-probe`, which is not a rule, so it suppresses nothing: did you mean `missing-liveness-probe`?",
+            "runs-as-root 10:5-17 container \"web\" runs as root: runAsUser is 0 (from the pod securityContext) (suppressed)",
+            "invalid-suppression 13:44-57 suppression names `no-such-thing`, which is not a rule, so it suppresses nothing: `seaworthy rules` lists every rule",
+            "mutable-image-tag 14:7-45 container \"web\" image \"registry.example.com/web:latest\" uses the mutable tag \"latest\" (suppressed)",
+        ],
+        "{report:#}"
+    );
+    // Warnings, not errors: the run fails only at `--fail-on warning`.
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+/// An ignore annotation that is not a string suppresses nothing and says
+/// so; under `--strict`, in-source suppressions are not read at all.
+#[test]
+fn a_suppression_annotation_that_is_not_a_string_is_invalid() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(
+        dir.path(),
+        &[(
+            "pod.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations:\n    seaworthy.dev/ignore: [runs-as-root]\n    seaworthy.dev/ignore-reason: vendor image\nspec:\n  securityContext:\n    runAsUser: 0\n  containers:\n    - name: web\n      image: registry.example.com/web:1.0\n",
+        )],
+    );
+    let args = [
+        "lint",
+        "--no-config",
+        "--select",
+        "runs-as-root,invalid-suppression",
+        "--format",
+        "concise",
+        "pod.yaml",
+    ];
+    let out = seaworthy_in(dir.path(), &args);
+    let text = stdout(&out);
+    assert!(
+        text.contains("pod.yaml:6:5: warning[invalid-suppression] `seaworthy.dev/ignore` must be a string (`\"rule-a,rule-b\"`), not a list, so the suppression suppresses nothing"),
+        "{text}"
+    );
+    assert!(text.contains("error[runs-as-root]"), "{text}");
+    let strict = seaworthy_in(dir.path(), &[&args[..], &["--strict"]].concat());
+    assert!(
+        !stdout(&strict).contains("invalid-suppression"),
+        "{}",
+        stdout(&strict)
     );
 }
