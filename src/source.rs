@@ -119,6 +119,14 @@ pub enum SourceError {
     #[error("standard input cannot be read: {reason}")]
     #[diagnostic(code(seaworthy::unreadable))]
     Stdin { reason: String },
+    /// `-` was given but nothing came: `helm template` or `kustomize build`
+    /// failed upstream, and a green run would hide it.
+    #[error("no input on stdin: `-` was given, but standard input held no YAML")]
+    #[diagnostic(
+        code(seaworthy::empty_stdin),
+        help("did the command piped in fail? (`helm template CHART | seaworthy lint -`); with `set -o pipefail` the shell reports it too")
+    )]
+    EmptyStdin,
     #[error("{path}: larger than {} MiB, the most seaworthy reads from one input", MAX_INPUT_BYTES >> 20)]
     #[diagnostic(
         code(seaworthy::too_large),
@@ -251,8 +259,23 @@ pub fn discover(paths: &[PathBuf]) -> Inputs {
         }
         inputs.charts.extend(charts);
     }
-    inputs.files.dedup();
+    inputs.files = once_each(inputs.files);
     inputs
+}
+
+/// The files in their order, each once: a file reached twice (by
+/// overlapping paths, `./x.yaml` and `x.yaml`, or through a symbolic link)
+/// is linted once, under the name it was first reached by.
+fn once_each(files: Vec<PathBuf>) -> Vec<PathBuf> {
+    let mut seen = std::collections::HashSet::new();
+    files
+        .into_iter()
+        .filter(|path| {
+            // A file that cannot be resolved is kept: reading it says why.
+            let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+            seen.insert(key)
+        })
+        .collect()
 }
 
 /// Reads a file into a source. Only I/O failures are errors; text that is not
@@ -282,19 +305,49 @@ pub fn read_file(path: &Path) -> Result<SourceFile, SourceError> {
     })
 }
 
-/// Reads all of standard input into a source named `<stdin>`.
+/// Reads all of standard input into a source named `<stdin>`. Input with
+/// no YAML in it (nothing, blank lines, comments, document markers) is an
+/// error: what was asked to be linted never arrived.
 pub fn read_stdin() -> Result<SourceFile, SourceError> {
-    let bytes = read_bounded(std::io::stdin().lock())
+    read_input(std::io::stdin().lock())
+}
+
+fn read_input(reader: impl Read) -> Result<SourceFile, SourceError> {
+    let bytes = read_bounded(reader)
         .map_err(|e| SourceError::Stdin {
             reason: e.to_string(),
         })?
         .ok_or_else(|| SourceError::TooLarge {
             path: "standard input".into(),
         })?;
+    let text = decode(&bytes).map(Arc::from);
+    if text.as_deref().is_ok_and(holds_no_yaml) {
+        return Err(SourceError::EmptyStdin);
+    }
     Ok(SourceFile {
         origin: Origin::Stdin,
         name: "<stdin>".to_string(),
-        text: decode(&bytes).map(Arc::from),
+        text,
+    })
+}
+
+/// Whether text holds nothing but blank lines, comments and document
+/// markers (`---`, `...`).
+fn holds_no_yaml(text: &str) -> bool {
+    text.lines().all(|line| {
+        let line = line.trim();
+        let rest = match line
+            .strip_prefix("---")
+            .or_else(|| line.strip_prefix("..."))
+        {
+            // After a marker, only a comment (`--- # x`); `---foo` is a scalar.
+            Some(rest) if rest.is_empty() || rest.starts_with(char::is_whitespace) => {
+                rest.trim_start()
+            }
+            Some(_) => return false,
+            None => line,
+        };
+        rest.is_empty() || rest.starts_with('#')
     })
 }
 
@@ -678,6 +731,24 @@ mod tests {
             bytes.extend_from_slice(&u.to_le_bytes());
         }
         assert_eq!(decode(&bytes).unwrap(), "kind: Pod\n");
+    }
+
+    #[test]
+    fn stdin_without_yaml_is_refused() {
+        for text in [
+            "",
+            "\n  \n",
+            "# a comment\n---\n# Source: x\n...\n",
+            "--- # nothing\n",
+        ] {
+            assert!(
+                matches!(read_input(text.as_bytes()), Err(SourceError::EmptyStdin)),
+                "{text:?}"
+            );
+        }
+        for text in ["a: 1\n", "# c\n---\nkind: Pod\n", "---foo\n", "[]"] {
+            assert!(read_input(text.as_bytes()).is_ok(), "{text:?}");
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Inputs and references handled the way a user expects: `# Source:`
-//! comments, rendered Helm output in the repository and from stdin, and
-//! suppressions that name no real rule.
+//! comments, rendered Helm output in the repository and from stdin,
+//! suppressions that name no real rule, and files reached twice, empty stdin.
 
 use crate::cli::sarif_schema;
 use crate::support::{
@@ -239,4 +239,73 @@ fn a_suppression_annotation_that_is_not_a_string_is_invalid() {
         "{}",
         stdout(&strict)
     );
+}
+
+// ----------------------------------------------------------------- paths
+
+/// A file reached twice is linted once: overlapping paths, `./x` and `x`,
+/// a symbolic link.
+#[test]
+fn a_file_reached_twice_is_linted_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: registry.example.com/web:latest\n";
+    write_files(dir.path(), &[("deploy/app.yaml", pod), ("x.yaml", pod)]);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("app.yaml", dir.path().join("deploy/link.yaml")).expect("symlink");
+    let run = |paths: &[&str]| {
+        let args = [
+            &["lint", "--no-config", "--select", "mutable-image-tag"][..],
+            &["--format", "json"],
+            paths,
+        ]
+        .concat();
+        let report = json(&seaworthy_in(dir.path(), &args));
+        let files: Vec<String> = report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["file"].as_str().unwrap_or_default().to_string())
+            .collect();
+        (report["summary"]["files"].as_u64(), files)
+    };
+    assert_eq!(
+        run(&["deploy", "deploy/app.yaml"]),
+        (Some(1), vec!["deploy/app.yaml".to_string()])
+    );
+    assert_eq!(
+        run(&["./x.yaml", "x.yaml"]),
+        (Some(1), vec!["x.yaml".to_string()])
+    );
+    assert_eq!(
+        run(&["deploy/app.yaml", "deploy"]),
+        (Some(1), vec!["deploy/app.yaml".to_string()])
+    );
+}
+
+/// `seaworthy lint -` with nothing on stdin (a failed `helm template`
+/// upstream) is an error, not a clean run.
+#[test]
+fn empty_stdin_is_an_error() {
+    let args = ["lint", "--no-config", "-"];
+    for input in ["", "\n\n", "---\n# Source: shop/templates/x.yaml\n---\n"] {
+        let out = seaworthy_with_stdin(&root(), &args, input);
+        assert_eq!(out.status.code(), Some(2), "{input:?}: {}", stdout(&out));
+        assert!(
+            stderr(&out).contains("no input on stdin"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    // In JSON too: the run is incomplete.
+    let out = seaworthy_with_stdin(
+        &root(),
+        &["lint", "--no-config", "-", "--format", "json"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let errors = json(&out)["errors"].to_string();
+    assert!(errors.contains("no input on stdin"), "{errors}");
+    // YAML that holds no Kubernetes object is still input.
+    let out = seaworthy_with_stdin(&root(), &args, "replicaCount: 1\n");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
