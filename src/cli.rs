@@ -36,15 +36,20 @@ pub enum Command {
     Rules {
         #[arg(long, value_enum, default_value_t = CatalogFormat::Table)]
         format: CatalogFormat,
-        /// Extra policy folders to include.
+        /// Extra policy folders to include (besides the config's `policies`).
         #[arg(long = "policy", value_name = "DIR")]
         policies: Vec<PathBuf>,
+        #[command(flatten)]
+        config: ConfigChoice,
     },
     /// Show the documentation of one rule.
     Explain {
         rule: String,
+        /// Extra policy folders to include (besides the config's `policies`).
         #[arg(long = "policy", value_name = "DIR")]
         policies: Vec<PathBuf>,
+        #[command(flatten)]
+        config: ConfigChoice,
     },
     /// Work with Rego policies.
     Policy {
@@ -83,9 +88,26 @@ pub struct ExportArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
-    /// Run the `test_*` rules of `*_test.rego` files: the built-in policies'
-    /// tests, and those under each DIR.
-    Test { dirs: Vec<PathBuf> },
+    /// Run the `test_*` rules of `*_test.rego` files: those under each DIR;
+    /// without DIR, those of the config's `policies` folders, or the
+    /// built-in policies' when it names none.
+    Test {
+        dirs: Vec<PathBuf>,
+        #[command(flatten)]
+        config: ConfigChoice,
+    },
+}
+
+/// Which `.seaworthy.yaml` a command reads (its `policies` folders, for
+/// the commands that only need the catalog).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConfigChoice {
+    /// Config file (default: the nearest .seaworthy.yaml up from the current directory).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any .seaworthy.yaml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -254,11 +276,19 @@ pub fn run() -> ExitCode {
     };
     let result = match cli.command {
         Command::Lint(args) => lint_command(*args),
-        Command::Rules { format, policies } => rules_command(format, &policies),
-        Command::Explain { rule, policies } => explain_command(&rule, &policies),
+        Command::Rules {
+            format,
+            policies,
+            config,
+        } => rules_command(format, &policies, &config),
+        Command::Explain {
+            rule,
+            policies,
+            config,
+        } => explain_command(&rule, &policies, &config),
         Command::Policy {
-            command: PolicyCommand::Test { dirs },
-        } => policy_test_command(&dirs),
+            command: PolicyCommand::Test { dirs, config },
+        } => policy_test_command(&dirs, &config),
         Command::Export(args) => export_command(&args),
         Command::Init(args) => init_command(&args),
     };
@@ -314,7 +344,7 @@ fn parse_outputs(specs: &[String]) -> Result<Vec<Output>, Usage> {
     Ok(outputs)
 }
 
-fn load_config(args: &LintArgs) -> Result<Config, config::ConfigError> {
+fn load_config(args: &ConfigChoice) -> Result<Config, config::ConfigError> {
     if args.no_config {
         return Ok(Config::default());
     }
@@ -348,7 +378,11 @@ fn lint_command(args: LintArgs) -> CommandResult {
         quiet: args.quiet,
         statistics: args.statistics,
     };
-    let config = load_config(&args).map_err(boxed)?;
+    let config = load_config(&ConfigChoice {
+        config: args.config.clone(),
+        no_config: args.no_config,
+    })
+    .map_err(boxed)?;
     let choices = Choices {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
@@ -466,8 +500,25 @@ fn init_command(args: &InitArgs) -> CommandResult {
     Ok(0)
 }
 
-fn rules_command(format: CatalogFormat, policies: &[PathBuf]) -> CommandResult {
-    let catalog = rules::catalog(policies).map_err(boxed)?;
+/// The catalog with the config's policy folders, then `extra`: what `lint`
+/// would run with, so that `rules`, `explain` and `policy test` describe
+/// the same rules.
+fn catalog_for(
+    extra: &[PathBuf],
+    choice: &ConfigChoice,
+) -> Result<policy::Catalog, Box<dyn miette::Diagnostic + Send + Sync>> {
+    let config = load_config(choice).map_err(boxed)?;
+    let mut dirs = config.policies;
+    dirs.extend_from_slice(extra);
+    rules::catalog(&dirs).map_err(boxed)
+}
+
+fn rules_command(
+    format: CatalogFormat,
+    policies: &[PathBuf],
+    config: &ConfigChoice,
+) -> CommandResult {
+    let catalog = catalog_for(policies, config)?;
     let text = match format {
         CatalogFormat::Table => crate::policy::docs::table(&catalog),
         CatalogFormat::Markdown => crate::policy::docs::markdown(&catalog),
@@ -477,8 +528,8 @@ fn rules_command(format: CatalogFormat, policies: &[PathBuf]) -> CommandResult {
     Ok(0)
 }
 
-fn explain_command(id: &str, policies: &[PathBuf]) -> CommandResult {
-    let catalog = rules::catalog(policies).map_err(boxed)?;
+fn explain_command(id: &str, policies: &[PathBuf], config: &ConfigChoice) -> CommandResult {
+    let catalog = catalog_for(policies, config)?;
     let Some(rule) = catalog.rule(id) else {
         let hint = config::suggest(id, catalog.ids())
             .map(|s| format!("; did you mean `{s}`?"))
@@ -489,15 +540,23 @@ fn explain_command(id: &str, policies: &[PathBuf]) -> CommandResult {
     Ok(0)
 }
 
-fn policy_test_command(dirs: &[PathBuf]) -> CommandResult {
-    let catalog = rules::catalog(dirs).map_err(boxed)?;
+fn policy_test_command(dirs: &[PathBuf], choice: &ConfigChoice) -> CommandResult {
+    let config = load_config(choice).map_err(boxed)?;
+    // The folders whose tests run: those named, else the config's.
+    let tested = match dirs.is_empty() {
+        true => config.policies.clone(),
+        false => dirs.to_vec(),
+    };
+    let mut all = config.policies;
+    all.extend_from_slice(dirs);
+    let catalog = rules::catalog(&all).map_err(boxed)?;
     let empty = Node {
         value: crate::document::Value::Map(Vec::new()),
         span: Default::default(),
     };
     let mut engine = Engine::new(&catalog, &empty, true, DEFAULT_POLICY_TIMEOUT).map_err(boxed)?;
-    // With folders named, run only their tests; otherwise the built-ins'.
-    let modules: Vec<policy::Module> = if dirs.is_empty() {
+    // With folders to test, run only their tests; otherwise the built-ins'.
+    let modules: Vec<policy::Module> = if tested.is_empty() {
         catalog
             .modules
             .iter()
@@ -505,9 +564,14 @@ fn policy_test_command(dirs: &[PathBuf]) -> CommandResult {
             .cloned()
             .collect()
     } else {
-        let mut ms = Vec::new();
-        for dir in dirs {
-            ms.extend(policy::read_dir(dir).map_err(boxed)?);
+        let mut ms: Vec<policy::Module> = Vec::new();
+        for dir in &tested {
+            for m in policy::read_dir(dir).map_err(boxed)? {
+                // A folder named twice is tested once.
+                if !ms.iter().any(|seen| seen.name == m.name) {
+                    ms.push(m);
+                }
+            }
         }
         ms
     };

@@ -128,8 +128,12 @@ impl Catalog {
             .map(|(path, text)| module(format!("policies/{path}"), Arc::from(*text)))
             .collect();
         let builtin_count = modules.len();
+        // A folder named twice (by the config and by `--policy`) is read once.
+        let mut seen = std::collections::HashSet::new();
         for dir in dirs {
-            modules.extend(read_dir(dir)?);
+            if seen.insert(std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone())) {
+                modules.extend(read_dir(dir)?);
+            }
         }
         let mut rules = native;
         for (i, m) in modules.iter().enumerate() {

@@ -1,6 +1,7 @@
 //! Inputs and references handled the way a user expects: `# Source:`
 //! comments, rendered Helm output in the repository and from stdin,
-//! suppressions that name no real rule, and files reached twice, empty stdin.
+//! suppressions that name no real rule, files reached twice, empty stdin, and
+//! the config's policies in every command that lists rules.
 
 use crate::cli::sarif_schema;
 use crate::support::{
@@ -308,4 +309,128 @@ fn empty_stdin_is_an_error() {
     // YAML that holds no Kubernetes object is still input.
     let out = seaworthy_with_stdin(&root(), &args, "replicaCount: 1\n");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+// ------------------------------------------------------ custom policies
+
+/// A custom policy that declares its parameters, with their types and
+/// defaults, as the built-in ones do.
+const TEAM_LABEL: &str = r#"# METADATA
+# title: Object has no team label
+# description: Every object names the team that answers for it.
+# custom:
+#   severity: warning
+#   kinds: [Deployment]
+#   remediation: Add the label.
+#   params:
+#     key:
+#       type: string
+#       default: team
+#       description: The label that names the team.
+#     teams:
+#       type: list
+#       items: string
+#       description: The teams allowed; empty allows any.
+package seaworthy.policy.team_label
+
+import rego.v1
+
+key := object.get(object.get(data.seaworthy.params, "team_label", {}), "key", "team")
+
+teams := object.get(object.get(data.seaworthy.params, "team_label", {}), "teams", [])
+
+violation contains {"msg": sprintf("no %s label", [key]), "path": ["metadata", "labels", key]} if {
+	not input.metadata.labels[key]
+}
+
+violation contains {"msg": sprintf("team %q is not one of %v", [team, teams]), "path": ["metadata", "labels", key]} if {
+	team := input.metadata.labels[key]
+	count(teams) > 0
+	not team in teams
+}
+"#;
+
+const TEAM_LABEL_TEST: &str = r#"package seaworthy.policy.team_label_test
+
+import data.seaworthy.policy.team_label
+import rego.v1
+
+deployment(labels) := {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x", "labels": labels}}
+
+test_default_key_is_team if {
+	v := team_label.violation with input as deployment({})
+	v == {{"msg": "no team label", "path": ["metadata", "labels", "team"]}}
+}
+
+test_key_from_params if {
+	count(team_label.violation) == 0 with input as deployment({"owner": "a"})
+		with data.seaworthy.params.team_label as {"key": "owner"}
+}
+
+test_teams_from_params if {
+	count(team_label.violation) == 1 with input as deployment({"team": "c"})
+		with data.seaworthy.params.team_label as {"teams": ["a", "b"]}
+}
+"#;
+
+const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels:\n    owner: payments\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: registry.example.com/web:1.0\n";
+
+/// A repository with the custom policy under `policies/` and a config.
+fn team_repo(config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(
+        dir.path(),
+        &[
+            ("policies/team_label.rego", TEAM_LABEL),
+            ("policies/team_label_test.rego", TEAM_LABEL_TEST),
+            ("deploy/web.yaml", DEPLOYMENT),
+            (".seaworthy.yaml", config),
+        ],
+    );
+    dir
+}
+
+/// `rules`, `explain` and `policy test` read the config's `policies` as
+/// `lint` does: the nearest `.seaworthy.yaml`, or `--config`; not with
+/// `--no-config`.
+#[test]
+fn catalog_commands_honour_the_config() {
+    let dir = team_repo("policies: [policies]\n");
+    let listed = |args: &[&str]| stdout(&seaworthy_in(dir.path(), args)).contains("team-label");
+    assert!(listed(&["rules"]));
+    assert!(listed(&["rules", "--format", "json"]));
+    assert!(!listed(&["rules", "--no-config"]));
+    let explain = seaworthy_in(dir.path(), &["explain", "team-label"]);
+    assert_eq!(explain.status.code(), Some(0), "{}", stderr(&explain));
+    let unknown = seaworthy_in(dir.path(), &["explain", "team-label", "--no-config"]);
+    assert_eq!(unknown.status.code(), Some(2));
+
+    // From elsewhere, with --config: the folders are the config's.
+    let other = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join(".seaworthy.yaml");
+    let config = config.to_str().expect("UTF-8 path");
+    let out = seaworthy_in(other.path(), &["rules", "--config", config]);
+    assert!(stdout(&out).contains("team-label"), "{}", stderr(&out));
+    let tests = seaworthy_in(other.path(), &["policy", "test", "--config", config]);
+    assert!(
+        stdout(&tests).ends_with("rego: 3 passed, 0 failed\n"),
+        "{}",
+        stdout(&tests)
+    );
+    // Without DIR or config: the built-in policies' tests.
+    let builtin = seaworthy_in(other.path(), &["policy", "test"]);
+    assert!(
+        stdout(&builtin).contains("policies/runs_as_root_test.rego"),
+        "{}",
+        stdout(&builtin)
+    );
+    // Named with --policy as well as in the config: read once.
+    let twice = seaworthy_in(dir.path(), &["rules", "--policy", "policies"]);
+    assert_eq!(twice.status.code(), Some(0), "{}", stderr(&twice));
+    let twice = seaworthy_in(dir.path(), &["policy", "test", "policies", "./policies"]);
+    assert!(
+        stdout(&twice).ends_with("rego: 3 passed, 0 failed\n"),
+        "{}",
+        stdout(&twice)
+    );
 }
