@@ -100,6 +100,27 @@ pub fn offset_of(text: &str, line: u32, column: u32) -> usize {
     crate::source::LineIndex::new(text).offset(line, column)
 }
 
+/// The 1-based line and column of the package name, for errors about it.
+fn package_position(text: &str) -> (u32, u32) {
+    text.lines()
+        .enumerate()
+        .find_map(|(i, l)| {
+            let indent = l.len() - l.trim_start().len();
+            let rest = l.trim_start().strip_prefix("package ")?;
+            let column = indent + "package ".len() + (rest.len() - rest.trim_start().len());
+            Some((i as u32 + 1, l[..column].chars().count() as u32 + 1))
+        })
+        .unwrap_or((1, 1))
+}
+
+/// Lower-case letters, digits and `_`: what a policy's stem may hold.
+fn is_rule_name(stem: &str) -> bool {
+    !stem.is_empty()
+        && stem
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
 fn package_of(text: &str) -> Option<String> {
     text.lines().find_map(|l| {
         l.trim()
@@ -146,11 +167,7 @@ impl Catalog {
             let meta = match metadata::parse(&m.text) {
                 Ok(Some(meta)) => meta,
                 Ok(None) => {
-                    let line = m
-                        .text
-                        .lines()
-                        .position(|l| l.trim_start().starts_with("package "))
-                        .map_or(1, |i| i as u32 + 1);
+                    let (line, _) = package_position(&m.text);
                     return Err(PolicyError::at(
                         m,
                         line,
@@ -161,16 +178,36 @@ impl Catalog {
                 Err(e) => return Err(PolicyError::at(m, e.line, e.column, e.message)),
             };
             let id = stem.replace('_', "-");
-            if !stem
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-            {
+            let (line, column) = package_position(&m.text);
+            if !is_rule_name(stem) {
                 return Err(PolicyError::at(
                     m,
-                    1,
-                    1,
+                    line,
+                    column,
                     format!(
                         "package `{}`: a rule name is lower-case letters, digits and `_`",
+                        m.package
+                    ),
+                ));
+            }
+            // The rule ID comes from the package; the file must say the
+            // same, or `policies/foo.rego` would define a rule named
+            // otherwise and its tests and fixtures would not be found.
+            let file_stem = Path::new(&m.name)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if file_stem != stem {
+                let fix = match is_rule_name(&file_stem) {
+                    true => format!("write `package seaworthy.policy.{file_stem}`"),
+                    false => format!("name the file `{stem}.rego`"),
+                };
+                return Err(PolicyError::at(
+                    m,
+                    line,
+                    column,
+                    format!(
+                        "package `{}` does not match the file name `{file_stem}.rego`: {fix} (a policy's rule ID is its file's stem in kebab case)",
                         m.package
                     ),
                 ));
@@ -183,8 +220,8 @@ impl Catalog {
                 };
                 return Err(PolicyError::at(
                     m,
-                    1,
-                    1,
+                    line,
+                    column,
                     format!("rule `{id}` is already defined by {what}"),
                 ));
             }

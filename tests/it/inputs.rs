@@ -1,7 +1,8 @@
 //! Inputs and references handled the way a user expects: `# Source:`
 //! comments, rendered Helm output in the repository and from stdin,
-//! suppressions that name no real rule, files reached twice, empty stdin, and
-//! the config's policies in every command that lists rules.
+//! suppressions that name no real rule, files reached twice, empty stdin, the
+//! config's policies in every command that lists rules, and policy packages
+//! that do not match their file.
 
 use crate::cli::sarif_schema;
 use crate::support::{
@@ -432,5 +433,33 @@ fn catalog_commands_honour_the_config() {
         stdout(&twice).ends_with("rego: 3 passed, 0 failed\n"),
         "{}",
         stdout(&twice)
+    );
+}
+
+/// A diagnostic as one line: without the frame miette draws, and with its
+/// wrapped lines joined.
+fn flat(text: &str) -> String {
+    text.replace(['│', '×'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A policy's rule ID is its file's stem: a package that says otherwise is
+/// refused at the package line.
+#[test]
+fn a_policy_package_must_match_its_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let policy = TEAM_LABEL.replace(
+        "package seaworthy.policy.team_label",
+        "package seaworthy.policy.owner_label",
+    );
+    write_files(dir.path(), &[("p/team_label.rego", &policy)]);
+    let out = seaworthy_in(dir.path(), &["lint", "--no-config", "--policy", "p", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = flat(&stderr(&out));
+    assert!(
+        err.contains("p/team_label.rego:17:9: package `seaworthy.policy.owner_label` does not match the file name `team_label.rego`: write `package seaworthy.policy.team_label`"),
+        "{err}"
     );
 }
