@@ -1,8 +1,10 @@
 //! Inputs and references handled the way a user expects: `# Source:`
 //! comments, rendered Helm output in the repository and from stdin,
 //! suppressions that name no real rule, files reached twice, empty stdin, the
-//! config's policies in every command that lists rules, and policy packages
-//! that do not match their file.
+//! config's policies in every command that lists rules, policy packages that
+//! do not match their file, and custom policies with parameters.
+
+use std::path::Path;
 
 use crate::cli::sarif_schema;
 use crate::support::{
@@ -461,5 +463,89 @@ fn a_policy_package_must_match_its_file() {
     assert!(
         err.contains("p/team_label.rego:17:9: package `seaworthy.policy.owner_label` does not match the file name `team_label.rego`: write `package seaworthy.policy.team_label`"),
         "{err}"
+    );
+}
+
+fn messages(dir: &Path, rule: &str) -> Vec<String> {
+    let out = seaworthy_in(
+        dir,
+        &["lint", "--select", rule, "--format", "json", "deploy"],
+    );
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    json(&out)["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn custom_policies_declare_typed_params_like_built_in_ones() {
+    // Unset: the declared default.
+    let dir = team_repo("policies: [policies]\n");
+    assert_eq!(messages(dir.path(), "team-label"), ["no team label"]);
+    // Set: checked, then used.
+    let dir = team_repo(
+        "policies: [policies]\nparams:\n  team-label:\n    key: owner\n    teams: [payments, search]\n",
+    );
+    assert!(messages(dir.path(), "team-label").is_empty());
+    let dir = team_repo(
+        "policies: [policies]\nparams:\n  team-label:\n    key: owner\n    teams: [search]\n",
+    );
+    assert_eq!(
+        messages(dir.path(), "team-label"),
+        ["team \"payments\" is not one of [\"search\"]"]
+    );
+
+    // A wrong type or an unknown key stops the run at its config line.
+    let dir = team_repo("policies: [policies]\nparams:\n  team-label:\n    teams: search\n");
+    let out = seaworthy_in(dir.path(), &["lint", "deploy"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(".seaworthy.yaml:4:12:") && stderr(&out).contains("list"),
+        "{}",
+        stderr(&out)
+    );
+    let dir = team_repo("policies: [policies]\nparams:\n  team-label:\n    keys: owner\n");
+    let out = seaworthy_in(dir.path(), &["lint", "deploy"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains(".seaworthy.yaml:4:5: unknown parameter `keys` of rule `team-label`")
+            && err.contains("did you mean `key`?"),
+        "{err}"
+    );
+
+    // `policy test` runs the config's policies' tests, and `explain`
+    // documents the parameters.
+    let dir = team_repo("policies: [policies]\n");
+    let tests = seaworthy_in(dir.path(), &["policy", "test"]);
+    assert_eq!(tests.status.code(), Some(0), "{}", stdout(&tests));
+    assert!(
+        stdout(&tests).ends_with("rego: 3 passed, 0 failed\n"),
+        "{}",
+        stdout(&tests)
+    );
+    let explain = stdout(&seaworthy_in(dir.path(), &["explain", "team-label"]));
+    assert!(
+        explain.contains("key") && explain.contains("team") && explain.contains("teams"),
+        "{explain}"
+    );
+}
+
+/// A parameter declaration that is wrong is an error in the policy, at its
+/// line.
+#[test]
+fn a_wrong_param_declaration_in_a_custom_policy_is_located() {
+    let bad = TEAM_LABEL.replace("type: string", "type: text");
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(dir.path(), &[("p/team_label.rego", &bad)]);
+    let out = seaworthy_in(dir.path(), &["rules", "--no-config", "--policy", "p"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("p/team_label.rego:10:") && stderr(&out).contains("text"),
+        "{}",
+        stderr(&out)
     );
 }
