@@ -8,7 +8,8 @@
 #   (the kubelet then refuses to start the container as root) or `runAsUser` is a
 #   non-zero UID. It fails when `runAsUser` is 0, even with `runAsNonRoot: true`
 #   (that container can never start), and when neither is set, because the image's
-#   default user, often root, applies. Init and ephemeral containers are checked too.
+#   default user, often root, applies. Init containers (native sidecars too)
+#   and ephemeral containers are checked too.
 # custom:
 #   severity: error
 #   scope: object

@@ -47,24 +47,62 @@ container_fields := {
 }
 
 # Every container of the workload: the container object, its path from the
-# object root, its role ("container", "init container", "ephemeral container")
-# and a display name that falls back to the index when the name is missing.
+# object root, its role ("container", "init container", "sidecar container",
+# "ephemeral container"), a display name that falls back to the index when the
+# name is missing, and what kind of container it is: `init` (declared under
+# initContainers, sidecars included), `sidecar` (a native sidecar: an init
+# container with `restartPolicy: Always`, which keeps running beside the app)
+# and `ephemeral` (a debugging container added to a running pod).
 containers contains entry if {
-	some field, role in container_fields
+	some field, _ in container_fields
 	some i, c in object.get(pod_spec, field, [])
 	entry := {
 		"container": c,
 		"path": array.concat(pod_spec_path, [field, i]),
-		"role": role,
+		"role": role(field, c),
 		"name": display_name(c, i),
 		"init": field == "initContainers",
+		"sidecar": sidecar(field, c),
+		"ephemeral": field == "ephemeralContainers",
 	}
 }
+
+role(field, c) := "sidecar container" if sidecar(field, c)
+
+role(field, c) := container_fields[field] if not sidecar(field, c)
+
+sidecar(field, c) := true if {
+	field == "initContainers"
+	c.restartPolicy == "Always"
+} else := false
 
 # Only the containers that serve traffic for the workload's whole life.
 app_containers contains entry if {
 	some entry in containers
 	entry.role == "container"
+}
+
+# The containers that run for the pod's whole life: the app containers and
+# native sidecars. Kubernetes accepts probes on these only (an ordinary init
+# container runs to completion, an ephemeral one is for debugging).
+long_running_containers contains entry if {
+	some entry in containers
+	not entry.init
+	not entry.ephemeral
+}
+
+long_running_containers contains entry if {
+	some entry in containers
+	entry.sidecar
+}
+
+# The containers that may declare resources: every one but ephemeral
+# containers, for which the API server forbids them (they use what the pod
+# has). Init containers count: the scheduler reserves the largest of their
+# requests when it exceeds what the long-running containers ask for.
+resource_containers contains entry if {
+	some entry in containers
+	not entry.ephemeral
 }
 
 display_name(c, _) := c.name if is_string(c.name)
