@@ -66,7 +66,7 @@ message(w) := msg if {
 	count(mins) > 0
 	n := max(mins)
 	n >= 2
-	names := sort([sprintf("%q", [autoscaling.name_of(hpa.object)]) | some hpa in scalers])
+	names := sort({sprintf("%q", [autoscaling.name_of(hpa.object)]) | some hpa in scalers})
 	msg := sprintf(
 		"%s %q runs at least %d replicas (the minReplicas of HorizontalPodAutoscaler %s) but no PodDisruptionBudget selects its pods",
 		[w.object.kind, object.get(w.object, ["metadata", "name"], "<unnamed>"), n, concat(", ", names)],

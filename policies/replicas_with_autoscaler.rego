@@ -43,7 +43,7 @@ violation contains {"msg": msg, "path": ["spec", "replicas"], "object": i, "rela
 	n != null
 	scalers := autoscaling.scaling(obj)
 	count(scalers) > 0
-	names := sort([sprintf("%q", [autoscaling.name_of(hpa.object)]) | some hpa in scalers])
+	names := sort({sprintf("%q", [autoscaling.name_of(hpa.object)]) | some hpa in scalers})
 	msg := sprintf(
 		"%s %q sets spec.replicas (%v) while %s %s it: every apply resets the running replicas to %v",
 		[obj.kind, autoscaling.name_of(obj), n, scalers_named(names), verb(names), n],

@@ -48,3 +48,9 @@ test_every_autoscaler_is_named if {
 	v := replicas_with_autoscaler.violation with input as {"objects": objects}
 	[x.msg | some x in v] == ["StatefulSet \"web\" sets spec.replicas (1) while HorizontalPodAutoscalers \"a\" and \"b\" scale it: every apply resets the running replicas to 1"]
 }
+
+test_an_autoscaler_met_twice_is_named_once if {
+	objects := [workload("Deployment", {"replicas": 2}), hpa("web", deployment_ref), hpa("web", deployment_ref)]
+	v := replicas_with_autoscaler.violation with input as {"objects": objects}
+	[x.msg | some x in v] == ["Deployment \"web\" sets spec.replicas (2) while HorizontalPodAutoscaler \"web\" scales it: every apply resets the running replicas to 2"]
+}
