@@ -11,12 +11,13 @@
 #   A HorizontalPodAutoscaler in the same input decides instead when it scales the
 #   workload (same namespace, `spec.scaleTargetRef` kind and name, and API group
 #   when the reference names one): with `minReplicas` of 2 or more the workload
-#   passes whatever its `spec.replicas`, and with `minReplicas` below 2 (unset, it
-#   is 1) the finding is at the autoscaler's `minReplicas`, since that is what
-#   lets the workload shrink to one pod. The rule sees only what is linted
-#   together: lint the autoscaler with its workload. Other autoscalers (a KEDA
-#   ScaledObject, say) are not read; suppress the finding on the workloads they
-#   scale.
+#   passes, and with `minReplicas` below 2 (unset, it is 1) the finding is at the
+#   autoscaler's `minReplicas`, since that is what lets the workload shrink to one
+#   pod. The workload's own `spec.replicas` does not count then; that it is set
+#   at all is `replicas-with-autoscaler`'s concern. The rule sees only what is
+#   linted together: lint the autoscaler with its workload. Other autoscalers (a
+#   KEDA ScaledObject, say) are not read; suppress the finding on the workloads
+#   they scale.
 # custom:
 #   severity: warning
 #   scope: inventory
@@ -28,7 +29,7 @@
 #     pod anti-affinity or topology spread constraints so the replicas do not fail
 #     together. When a HorizontalPodAutoscaler scales the workload, set its
 #     `spec.minReplicas` to 2 or more instead, and leave `spec.replicas` out of the
-#     manifest (`replicas-with-autoscaler`).
+#     manifest: every apply would reset the running replicas to it.
 #   equivalents:
 #     kube-linter: minimum-three-replicas
 #     polaris: deploymentMissingReplicas
