@@ -9,9 +9,9 @@
 #   adding back only what is needed keeps the blast radius small and makes the
 #   remaining privileges visible in the manifest. The rule passes when the
 #   container's own `securityContext.capabilities.drop` lists `ALL` (in any case);
-#   the pod securityContext has no capabilities field. Init and ephemeral
-#   containers are checked too. Windows pods (`spec.os.name: windows`) are skipped:
-#   capabilities do not apply to them.
+#   the pod securityContext has no capabilities field. Init containers (native
+#   sidecars too) and ephemeral containers are checked too. Windows pods
+#   (`spec.os.name: windows`) are skipped: capabilities do not apply to them.
 # custom:
 #   severity: warning
 #   scope: object

@@ -1,5 +1,6 @@
 package seaworthy.policy.deprecated_api_version_test
 
+import data.seaworthy.lib.apis
 import data.seaworthy.policy.deprecated_api_version
 import rego.v1
 
@@ -10,59 +11,53 @@ msgs(api, kind) := m if {
 	m := {v.msg | some v in vs}
 }
 
+at(version, api, kind) := m if {
+	vs := deprecated_api_version.violation with input as obj(api, kind)
+		with data.seaworthy.params.deprecated_api_version as {"kubernetes-version": version}
+	m := {v.msg | some v in vs}
+}
+
 test_current_versions_pass if {
 	count(deprecated_api_version.violation) == 0 with input as obj("apps/v1", "Deployment")
-	count(deprecated_api_version.violation) == 0 with input as obj("networking.k8s.io/v1", "Ingress")
-	count(deprecated_api_version.violation) == 0 with input as obj("policy/v1", "PodDisruptionBudget")
+	count(deprecated_api_version.violation) == 0 with input as obj("resource.k8s.io/v1", "ResourceClaim")
 	count(deprecated_api_version.violation) == 0 with input as obj("v1", "Service")
 	count(deprecated_api_version.violation) == 0 with input as obj("example.com/v1beta1", "Widget")
 }
 
-test_extensions_ingress_fails_at_api_version if {
-	v := deprecated_api_version.violation with input as obj("extensions/v1beta1", "Ingress")
-	v == {{"msg": "extensions/v1beta1 Ingress was removed in Kubernetes 1.22: use networking.k8s.io/v1", "path": ["apiVersion"]}}
+# Without params the target is 1.37, the declared default.
+test_default_target_reports_what_1_37_deprecates if {
+	apis.target(deprecated_api_version.params) == 37
+	v := deprecated_api_version.violation with input as obj("resource.k8s.io/v1beta1", "ResourceClaim")
+	v == {{"msg": "resource.k8s.io/v1beta1 ResourceClaim is deprecated since Kubernetes 1.35 and is removed in 1.38: use resource.k8s.io/v1", "path": ["apiVersion"]}}
+	msgs("admissionregistration.k8s.io/v1beta1", "MutatingAdmissionPolicy") == {"admissionregistration.k8s.io/v1beta1 MutatingAdmissionPolicy is deprecated since Kubernetes 1.37 and is removed in 1.40: use admissionregistration.k8s.io/v1"}
 }
 
-test_extensions_workloads_went_in_1_16 if {
-	msgs("extensions/v1beta1", "Deployment") == {"extensions/v1beta1 Deployment was removed in Kubernetes 1.16: use apps/v1"}
-	msgs("extensions/v1beta1", "NetworkPolicy") == {"extensions/v1beta1 NetworkPolicy was removed in Kubernetes 1.16: use networking.k8s.io/v1"}
+test_endpoints_are_deprecated_without_a_removal if {
+	msgs("v1", "Endpoints") == {"v1 Endpoints is deprecated since Kubernetes 1.33: use discovery.k8s.io/v1 EndpointSlice"}
+	at("1.32", "v1", "Endpoints") == set()
 }
 
-test_other_extensions_kinds_fall_back if {
-	msgs("extensions/v1beta1", "ReplicationControllerDummy") == {"extensions/v1beta1 ReplicationControllerDummy was removed in Kubernetes 1.22 at the latest: use the kind's current API group"}
+test_removed_versions_are_left_to_the_other_rule if {
+	count(deprecated_api_version.violation) == 0 with input as obj("extensions/v1beta1", "Ingress")
+	count(deprecated_api_version.violation) == 0 with input as obj("flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema")
 }
 
-test_every_apps_beta_kind_fails if {
-	msgs("apps/v1beta1", "StatefulSet") == {"apps/v1beta1 StatefulSet was removed in Kubernetes 1.16: use apps/v1"}
-	msgs("apps/v1beta2", "ControllerRevision") == {"apps/v1beta2 ControllerRevision was removed in Kubernetes 1.16: use apps/v1"}
+test_a_target_between_deprecation_and_removal_warns if {
+	at("1.24", "batch/v1beta1", "CronJob") == {"batch/v1beta1 CronJob is deprecated since Kubernetes 1.21 and is removed in 1.25: use batch/v1"}
+	at("1.20", "batch/v1beta1", "CronJob") == set()
+	at("1.25", "batch/v1beta1", "CronJob") == set()
+	at("1.21", "extensions/v1beta1", "Ingress") == {"extensions/v1beta1 Ingress is deprecated since Kubernetes 1.14 and is removed in 1.22: use networking.k8s.io/v1"}
+	at("1.20", "policy/v1beta1", "PodSecurityPolicy") == set()
+	at("1.23", "policy/v1beta1", "PodSecurityPolicy") == {"policy/v1beta1 PodSecurityPolicy is deprecated since Kubernetes 1.21 and is removed in 1.25 with no replacement API: use Pod Security Admission (pod-security.kubernetes.io labels on the Namespace)"}
 }
 
-test_pod_security_policy_has_no_replacement if {
-	msgs("policy/v1beta1", "PodSecurityPolicy") == {"policy/v1beta1 PodSecurityPolicy was removed in Kubernetes 1.25 with no replacement API: use Pod Security Admission (pod-security.kubernetes.io labels on the Namespace)"}
-	msgs("extensions/v1beta1", "PodSecurityPolicy") == {"extensions/v1beta1 PodSecurityPolicy was removed in Kubernetes 1.16, and PodSecurityPolicy itself in 1.25: use Pod Security Admission (pod-security.kubernetes.io labels on the Namespace)"}
-}
-
-test_releases if {
-	msgs("policy/v1beta1", "PodDisruptionBudget") == {"policy/v1beta1 PodDisruptionBudget was removed in Kubernetes 1.25: use policy/v1"}
-	msgs("batch/v1beta1", "CronJob") == {"batch/v1beta1 CronJob was removed in Kubernetes 1.25: use batch/v1"}
-	msgs("autoscaling/v2beta1", "HorizontalPodAutoscaler") == {"autoscaling/v2beta1 HorizontalPodAutoscaler was removed in Kubernetes 1.25: use autoscaling/v2"}
-	msgs("autoscaling/v2beta2", "HorizontalPodAutoscaler") == {"autoscaling/v2beta2 HorizontalPodAutoscaler was removed in Kubernetes 1.26: use autoscaling/v2"}
-	msgs("storage.k8s.io/v1beta1", "CSIStorageCapacity") == {"storage.k8s.io/v1beta1 CSIStorageCapacity was removed in Kubernetes 1.27: use storage.k8s.io/v1"}
-	msgs("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema") == {"flowcontrol.apiserver.k8s.io/v1beta1 FlowSchema was removed in Kubernetes 1.26: use flowcontrol.apiserver.k8s.io/v1"}
-	msgs("flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema") == {"flowcontrol.apiserver.k8s.io/v1beta2 FlowSchema was removed in Kubernetes 1.29: use flowcontrol.apiserver.k8s.io/v1"}
-	msgs("flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfiguration") == {"flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfiguration was removed in Kubernetes 1.32: use flowcontrol.apiserver.k8s.io/v1"}
-	msgs("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding") == {"rbac.authorization.k8s.io/v1beta1 ClusterRoleBinding was removed in Kubernetes 1.22: use rbac.authorization.k8s.io/v1"}
-	msgs("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition") == {"apiextensions.k8s.io/v1beta1 CustomResourceDefinition was removed in Kubernetes 1.22: use apiextensions.k8s.io/v1"}
-	msgs("discovery.k8s.io/v1beta1", "EndpointSlice") == {"discovery.k8s.io/v1beta1 EndpointSlice was removed in Kubernetes 1.25: use discovery.k8s.io/v1"}
-	msgs("node.k8s.io/v1beta1", "RuntimeClass") == {"node.k8s.io/v1beta1 RuntimeClass was removed in Kubernetes 1.25: use node.k8s.io/v1"}
-	msgs("events.k8s.io/v1beta1", "Event") == {"events.k8s.io/v1beta1 Event was removed in Kubernetes 1.25: use events.k8s.io/v1"}
-}
-
-test_reused_beta_versions_are_not_reported if {
-	count(deprecated_api_version.violation) == 0 with input as obj("admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicy")
-	count(deprecated_api_version.violation) == 0 with input as obj("networking.k8s.io/v1beta1", "ServiceCIDR")
-	count(deprecated_api_version.violation) == 0 with input as obj("storage.k8s.io/v1beta1", "VolumeAttributesClass")
-	count(deprecated_api_version.violation) == 1 with input as obj("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration")
+test_version_strings if {
+	apis.minor("1.30") == 30
+	apis.minor("v1.30") == 30
+	apis.minor("1.30.2") == 30
+	not apis.minor("1.3x")
+	not apis.minor(1.3)
+	apis.target({"kubernetes-version": "nonsense"}) == 37
 }
 
 test_missing_api_version_is_quiet if {

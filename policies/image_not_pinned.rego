@@ -8,6 +8,12 @@
 #   and a rollback returns to the same bits. `name:tag@sha256:...` keeps the tag for
 #   readers; the runtime pulls by digest and ignores it. A container without an image
 #   is reported too.
+#
+#   The digest must be a valid one by the OCI image spec: `algorithm:encoded`, with a
+#   registered algorithm and its exact length in lowercase hex (`sha256` and `blake3`
+#   64 digits, `sha512` 128). `@sha256:abc` is not pinned: the kubelet refuses such
+#   a reference, and a truncated digest names no image at all; the message says
+#   what is wrong with it.
 # custom:
 #   severity: warning
 #   scope: object
@@ -30,8 +36,18 @@ import rego.v1
 violation contains {"msg": msg, "path": path} if {
 	some entry in containers
 	img := k8s.image(entry.container)
-	not k8s.image_pinned(img)
+	not k8s.image_digest(img)
 	msg := sprintf("%s %q image %q is not pinned by a sha256 digest", [entry.role, entry.name, img])
+	path := array.concat(entry.path, ["image"])
+}
+
+violation contains {"msg": msg, "path": path} if {
+	some entry in containers
+	img := k8s.image(entry.container)
+	digest := k8s.image_digest(img)
+	is_string(digest)
+	problem := k8s.digest_problem(digest)
+	msg := sprintf("%s %q image %q is not pinned: %q is not a valid digest (%s)", [entry.role, entry.name, img, digest, problem])
 	path := array.concat(entry.path, ["image"])
 }
 

@@ -42,8 +42,46 @@ test_bare_name_fails if {
 	count(image_not_pinned.violation) == 1 with input as deployment_of("nginx")
 }
 
-test_other_digest_algorithm_is_not_sha256 if {
-	count(image_not_pinned.violation) == 1 with input as deployment_of("registry.example.com/api@sha512:abcdef")
+test_registered_algorithms_with_their_length_pass if {
+	sha512 := concat("", ["sha512:", digest_hex, digest_hex])
+	count(image_not_pinned.violation) == 0 with input as deployment_of(concat("@", ["registry.example.com/api", sha512]))
+	blake3 := concat("", ["blake3:", digest_hex])
+	count(image_not_pinned.violation) == 0 with input as deployment_of(concat("@", ["registry.example.com/api", blake3]))
+}
+
+digest_hex := substring(digest, 7, -1)
+
+test_truncated_digest_is_not_pinned_and_says_why if {
+	v := image_not_pinned.violation with input as deployment_of("registry.example.com/api@sha256:abc")
+	v == {{
+		"msg": "container \"app\" image \"registry.example.com/api@sha256:abc\" is not pinned: \"sha256:abc\" is not a valid digest (a sha256 digest is 64 lowercase hex digits; this one has 3)",
+		"path": ["spec", "template", "spec", "containers", 0, "image"],
+	}}
+}
+
+test_short_sha512_is_not_pinned if {
+	v := image_not_pinned.violation with input as deployment_of(concat("@", ["registry.example.com/api", digest_hex_as("sha512")]))
+	contains([x | some x in v][0].msg, "a sha512 digest is 128 lowercase hex digits; this one has 64")
+}
+
+digest_hex_as(algorithm) := concat(":", [algorithm, digest_hex])
+
+test_upper_case_hex_is_not_pinned if {
+	v := image_not_pinned.violation with input as deployment_of(concat("@", ["registry.example.com/api", concat(":", ["sha256", upper(digest_hex)])]))
+	contains([x | some x in v][0].msg, "this one has other characters")
+}
+
+test_unregistered_algorithm_is_not_pinned if {
+	v := image_not_pinned.violation with input as deployment_of(concat("@", ["registry.example.com/api", digest_hex_as("md5")]))
+	contains([x | some x in v][0].msg, "\"md5\" is not a digest algorithm the OCI image spec registers")
+}
+
+test_text_that_is_no_digest_is_not_pinned if {
+	v := image_not_pinned.violation with input as deployment_of("registry.example.com/api@latest")
+	contains([x | some x in v][0].msg, "it is not of the form algorithm:encoded")
+	w := image_not_pinned.violation with input as deployment_of("registry.example.com/api@sha256:ab!cd")
+	count(w) == 1
+	contains([x | some x in w][0].msg, "it is not of the form algorithm:encoded")
 }
 
 test_missing_image_is_reported if {

@@ -5,7 +5,9 @@
 #   its performance depend on its neighbours and lets a busy loop slow down other
 #   workloads that requested less. CPU limits are debated: the CFS quota can throttle
 #   latency-sensitive services even when the node is idle, so many teams set only
-#   CPU requests. This rule is in preview for that reason.
+#   CPU requests. This rule is in preview for that reason. Init containers
+#   and native sidecars are checked too; ephemeral containers are not, since the
+#   API server forbids resources on them.
 # custom:
 #   severity: note
 #   scope: object
@@ -22,11 +24,11 @@
 package seaworthy.policy.missing_cpu_limit
 
 import data.seaworthy.lib.k8s
-import data.seaworthy.lib.k8s.containers
+import data.seaworthy.lib.k8s.resource_containers
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	some entry in containers
+	some entry in resource_containers
 	not k8s.has_resource(entry.container, "limits", "cpu")
 	msg := sprintf("%s %q has no CPU limit", [entry.role, entry.name])
 	path := array.concat(entry.path, ["resources", "limits", "cpu"])

@@ -54,3 +54,18 @@ test_deployment_config_is_checked if {
 test_non_workload_is_ignored if {
 	count(missing_cpu_limit.violation) == 0 with input as {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}
 }
+
+# Ephemeral containers may not declare resources; native sidecars run beside
+# the app and need them like any container.
+test_ephemeral_containers_are_skipped_and_sidecars_checked if {
+	inp := {
+		"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+		"spec": {
+			"initContainers": [{"name": "proxy", "restartPolicy": "Always"}],
+			"ephemeralContainers": [{"name": "debug"}],
+			"containers": [{"name": "app", "resources": {"limits": {"cpu": "1"}}}],
+		},
+	}
+	v := missing_cpu_limit.violation with input as inp
+	v == {{"msg": "sidecar container \"proxy\" has no CPU limit", "path": ["spec", "initContainers", 0, "resources", "limits", "cpu"]}}
+}

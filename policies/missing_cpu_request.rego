@@ -5,7 +5,9 @@
 #   their requests: without one, a pod can land on a node that is already busy and
 #   be starved of CPU under load, and the Horizontal Pod Autoscaler cannot compute
 #   CPU utilisation for it. Kubernetes copies a CPU limit into the request when the
-#   request is missing, so a container with a CPU limit passes.
+#   request is missing, so a container with a CPU limit passes. Init containers
+#   and native sidecars are checked too; ephemeral containers are not, since the
+#   API server forbids resources on them.
 # custom:
 #   severity: warning
 #   scope: object
@@ -23,11 +25,11 @@
 package seaworthy.policy.missing_cpu_request
 
 import data.seaworthy.lib.k8s
-import data.seaworthy.lib.k8s.containers
+import data.seaworthy.lib.k8s.resource_containers
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	some entry in containers
+	some entry in resource_containers
 	not k8s.has_resource(entry.container, "requests", "cpu")
 	not k8s.has_resource(entry.container, "limits", "cpu")
 	msg := sprintf("%s %q has no CPU request", [entry.role, entry.name])

@@ -5,7 +5,10 @@
 #   no longer working: deadlocked, stuck in a loop, or out of a resource it cannot
 #   recover. Without one, such a container stays broken until someone notices. The
 #   rule applies to long-running workloads only (not Jobs, CronJobs, or Pods whose
-#   restartPolicy is Never or OnFailure) and never to init or ephemeral containers.
+#   restartPolicy is Never or OnFailure), to their containers and native sidecars
+#   (init containers with `restartPolicy: Always`, which run beside the app), and
+#   never to ordinary init containers or ephemeral ones, which Kubernetes does not
+#   let have probes.
 # custom:
 #   severity: warning
 #   scope: object
@@ -23,13 +26,13 @@
 #     checkov: CKV_K8S_8
 package seaworthy.policy.missing_liveness_probe
 
-import data.seaworthy.lib.k8s.app_containers
+import data.seaworthy.lib.k8s.long_running_containers
 import data.seaworthy.lib.k8s.long_running
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
 	long_running
-	some entry in app_containers
+	some entry in long_running_containers
 	not is_object(object.get(entry.container, "livenessProbe", null))
 	msg := sprintf("%s %q has no liveness probe", [entry.role, entry.name])
 	path := array.concat(entry.path, ["livenessProbe"])

@@ -61,3 +61,18 @@ test_bare_pod_is_checked if {
 test_non_workload_is_ignored if {
 	count(missing_memory_limit.violation) == 0 with input as {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": {}}
 }
+
+# Ephemeral containers may not declare resources; native sidecars run beside
+# the app and need them like any container.
+test_ephemeral_containers_are_skipped_and_sidecars_checked if {
+	inp := {
+		"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+		"spec": {
+			"initContainers": [{"name": "proxy", "restartPolicy": "Always"}],
+			"ephemeralContainers": [{"name": "debug"}],
+			"containers": [{"name": "app", "resources": {"limits": {"memory": "128Mi"}}}],
+		},
+	}
+	v := missing_memory_limit.violation with input as inp
+	v == {{"msg": "sidecar container \"proxy\" has no memory limit", "path": ["spec", "initContainers", 0, "resources", "limits", "memory"]}}
+}

@@ -5,7 +5,9 @@
 #   their requests: without one, a pod can land on a node that has no memory to
 #   spare, and under memory pressure the kubelet evicts pods that use more than they
 #   requested first. Kubernetes copies a memory limit into the request when the
-#   request is missing, so a container with a memory limit passes.
+#   request is missing, so a container with a memory limit passes. Init containers
+#   and native sidecars are checked too; ephemeral containers are not, since the
+#   API server forbids resources on them.
 # custom:
 #   severity: warning
 #   scope: object
@@ -23,11 +25,11 @@
 package seaworthy.policy.missing_memory_request
 
 import data.seaworthy.lib.k8s
-import data.seaworthy.lib.k8s.containers
+import data.seaworthy.lib.k8s.resource_containers
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
-	some entry in containers
+	some entry in resource_containers
 	not k8s.has_resource(entry.container, "requests", "memory")
 	not k8s.has_resource(entry.container, "limits", "memory")
 	msg := sprintf("%s %q has no memory request", [entry.role, entry.name])

@@ -36,11 +36,11 @@ test_empty_or_null_quantity_fails if {
 	count(missing_memory_request.violation) == 1 with input as deployment([{"name": "app", "resources": {"requests": {"memory": null}}}])
 }
 
-test_init_and_ephemeral_containers_are_checked if {
+test_init_containers_and_sidecars_are_checked_but_not_ephemeral_ones if {
 	inp := {
 		"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
 		"spec": {
-			"initContainers": [{"name": "setup"}],
+			"initContainers": [{"name": "setup"}, {"name": "proxy", "restartPolicy": "Always"}],
 			"ephemeralContainers": [{"name": "debug"}],
 			"containers": [{"name": "app", "resources": {"requests": {"memory": "64Mi"}}}],
 		},
@@ -48,7 +48,7 @@ test_init_and_ephemeral_containers_are_checked if {
 	v := missing_memory_request.violation with input as inp
 	v == {
 		{"msg": "init container \"setup\" has no memory request", "path": ["spec", "initContainers", 0, "resources", "requests", "memory"]},
-		{"msg": "ephemeral container \"debug\" has no memory request", "path": ["spec", "ephemeralContainers", 0, "resources", "requests", "memory"]},
+		{"msg": "sidecar container \"proxy\" has no memory request", "path": ["spec", "initContainers", 1, "resources", "requests", "memory"]},
 	}
 }
 

@@ -9,12 +9,14 @@
 #   pods through the eviction API, which respects PodDisruptionBudgets and nothing
 #   else. Without one, a drain may evict every replica at once and the service goes
 #   down during routine maintenance, even though it runs several replicas.
-#   Single-replica workloads are left to `single-replica`.
+#   Single-replica workloads are left to `single-replica`. A workload that a
+#   HorizontalPodAutoscaler in the input scales runs at least the autoscaler's
+#   `minReplicas`, whatever its own `spec.replicas` says: that is the count used.
 # custom:
 #   severity: warning
 #   scope: inventory
 #   status: stable
-#   kinds: [Deployment, StatefulSet, ReplicaSet, DeploymentConfig, PodDisruptionBudget]
+#   kinds: [Deployment, StatefulSet, ReplicaSet, DeploymentConfig, PodDisruptionBudget, HorizontalPodAutoscaler]
 #   tags: [availability, reliability]
 #   remediation: |-
 #     Add a PodDisruptionBudget in the same namespace whose selector matches the pod
@@ -26,6 +28,7 @@
 #     trivy: none
 package seaworthy.policy.missing_pod_disruption_budget
 
+import data.seaworthy.lib.autoscaling
 import data.seaworthy.lib.inventory
 import data.seaworthy.lib.inventory.workloads
 import rego.v1
@@ -46,8 +49,26 @@ covered(w) if {
 violation contains {"msg": msg, "path": ["spec", "replicas"], "object": w.index} if {
 	some w in workloads
 	w.object.kind in scaled_kinds
+	not covered(w)
+	msg := message(w)
+}
+
+message(w) := sprintf("%s %q has %d replicas but no PodDisruptionBudget selects its pods", [w.object.kind, object.get(w.object, ["metadata", "name"], "<unnamed>"), n]) if {
+	not autoscaling.scaled(w.object)
 	n := inventory.replicas(w.object)
 	n >= 2
-	not covered(w)
-	msg := sprintf("%s %q has %d replicas but no PodDisruptionBudget selects its pods", [w.object.kind, object.get(w.object, ["metadata", "name"], "<unnamed>"), n])
+}
+
+# Scaled by an autoscaler: it never runs fewer pods than its minReplicas.
+message(w) := msg if {
+	scalers := autoscaling.scaling(w.object)
+	mins := [hpa.min | some hpa in scalers; is_number(hpa.min)]
+	count(mins) > 0
+	n := max(mins)
+	n >= 2
+	names := sort({sprintf("%q", [autoscaling.name_of(hpa.object)]) | some hpa in scalers})
+	msg := sprintf(
+		"%s %q runs at least %d replicas (the minReplicas of HorizontalPodAutoscaler %s) but no PodDisruptionBudget selects its pods",
+		[w.object.kind, object.get(w.object, ["metadata", "name"], "<unnamed>"), n, concat(", ", names)],
+	)
 }

@@ -44,3 +44,33 @@ test_single_replica_is_left_to_its_own_rule if {
 	unset := [{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x"}, "spec": {"template": {"spec": {}}}}]
 	count(missing_pod_disruption_budget.violation) == 0 with input as {"objects": unset}
 }
+
+autoscaler(ns, min) := {
+	"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+	"metadata": {"name": "web", "namespace": ns},
+	"spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}, "minReplicas": min, "maxReplicas": 10},
+}
+
+unscaled_deployment(ns, labels) := {
+	"apiVersion": "apps/v1", "kind": "Deployment",
+	"metadata": {"name": "web", "namespace": ns},
+	"spec": {"template": {"metadata": {"labels": labels}, "spec": {"containers": [{"name": "web"}]}}},
+}
+
+# Without spec.replicas, an autoscaler's minReplicas is what the workload runs.
+test_autoscaled_workload_counts_its_minimum if {
+	objects := [unscaled_deployment("shop", {"app": "web"}), autoscaler("shop", 3)]
+	v := missing_pod_disruption_budget.violation with input as {"objects": objects}
+	v == {{
+		"msg": "Deployment \"web\" runs at least 3 replicas (the minReplicas of HorizontalPodAutoscaler \"web\") but no PodDisruptionBudget selects its pods",
+		"path": ["spec", "replicas"],
+		"object": 0,
+	}}
+	covered := array.concat(objects, [pdb("shop", {"matchLabels": {"app": "web"}})])
+	count(missing_pod_disruption_budget.violation) == 0 with input as {"objects": covered}
+}
+
+test_autoscaler_that_allows_one_replica_is_left_to_single_replica if {
+	objects := [deployment("shop", 3, {"app": "web"}), autoscaler("shop", 1)]
+	count(missing_pod_disruption_budget.violation) == 0 with input as {"objects": objects}
+}

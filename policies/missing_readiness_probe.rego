@@ -6,8 +6,10 @@
 #   before the application has loaded, and keeps receiving them while it is
 #   overloaded or shutting down; a rolling update cannot tell a broken new version
 #   from a healthy one. The rule applies to long-running workloads only (not Jobs,
-#   CronJobs, or Pods whose restartPolicy is Never or OnFailure) and never to init or
-#   ephemeral containers.
+#   CronJobs, or Pods whose restartPolicy is Never or OnFailure), to their
+#   containers and native sidecars (init containers with `restartPolicy: Always`,
+#   whose readiness counts towards the pod's), and never to ordinary init
+#   containers or ephemeral ones, which Kubernetes does not let have probes.
 # custom:
 #   severity: warning
 #   scope: object
@@ -24,13 +26,13 @@
 #     checkov: CKV_K8S_9
 package seaworthy.policy.missing_readiness_probe
 
-import data.seaworthy.lib.k8s.app_containers
+import data.seaworthy.lib.k8s.long_running_containers
 import data.seaworthy.lib.k8s.long_running
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
 	long_running
-	some entry in app_containers
+	some entry in long_running_containers
 	not is_object(object.get(entry.container, "readinessProbe", null))
 	msg := sprintf("%s %q has no readiness probe", [entry.role, entry.name])
 	path := array.concat(entry.path, ["readinessProbe"])

@@ -95,3 +95,26 @@ test_deployment_config_is_checked if {
 test_non_workload_is_ignored if {
 	count(missing_readiness_probe.violation) == 0 with input as {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": {}}
 }
+
+# A native sidecar (an init container that always restarts) runs for the
+# pod's whole life and may have probes: it is checked like a container.
+test_native_sidecars_are_checked if {
+	inp := pod({
+		"initContainers": [
+			{"name": "migrate"},
+			{"name": "proxy", "restartPolicy": "Always"},
+			{"name": "agent", "restartPolicy": "Always", "readinessProbe": probe},
+		],
+		"containers": [{"name": "app", "readinessProbe": probe}],
+	})
+	v := missing_readiness_probe.violation with input as inp
+	v == {{"msg": "sidecar container \"proxy\" has no readiness probe", "path": ["spec", "initContainers", 1, "readinessProbe"]}}
+}
+
+test_init_container_that_restarts_on_failure_is_not_a_sidecar if {
+	inp := pod({
+		"initContainers": [{"name": "migrate", "restartPolicy": "OnFailure"}],
+		"containers": [{"name": "app", "readinessProbe": probe}],
+	})
+	count(missing_readiness_probe.violation) == 0 with input as inp
+}

@@ -10,12 +10,21 @@
 #   and, optionally, a `pattern`, a regular expression the value must match
 #   (matched anywhere in the value unless anchored with `^` and `$`). Without a
 #   pattern, the label must be present with a non-empty value. Without `kinds`,
-#   every object is checked; with it, only objects of those kinds. For example:
+#   every object is checked; with it, only objects of those kinds.
+#
+#   Many teams need the labels on pods, where metrics, logs and traffic are
+#   routed by them, rather than on the controller. `workloads` says where a
+#   workload must carry them: on the object itself (`object`, the default), on
+#   its pod template (`pod-template`: `spec.template.metadata.labels`, and
+#   `spec.jobTemplate.spec.template.metadata.labels` for a CronJob), or on both
+#   (`both`). A Pod is its own template; objects that make no pods are checked on
+#   their own labels whatever `workloads` says. For example:
 #
 #   ```yaml
 #   params:
 #     missing-required-label:
 #       kinds: [Deployment, StatefulSet, Namespace]
+#       workloads: both
 #       labels:
 #         - key: owner
 #         - key: env
@@ -27,8 +36,9 @@
 #   status: stable
 #   tags: [metadata, ownership]
 #   remediation: |-
-#     Add the label under `metadata.labels`, with a value that matches the
-#     configured pattern, for example `owner: payments-team` or `env: prod`.
+#     Add the label under `metadata.labels` (or the pod template's, as the
+#     finding says), with a value that matches the configured pattern, for example
+#     `owner: payments-team` or `env: prod`.
 #   equivalents:
 #     kube-linter: required-label-owner
 #     gatekeeper: k8srequiredlabels
@@ -46,9 +56,18 @@
 #       description: >-
 #         Optional list of kinds to check, for example `[Deployment, Namespace]`.
 #         Default: every object.
+#     workloads:
+#       type: string
+#       values: [object, pod-template, both]
+#       default: object
+#       description: >-
+#         Where a workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
+#         CronJob, ReplicationController, DeploymentConfig) must carry the labels:
+#         its own `metadata.labels`, its pod template's, or both.
 package seaworthy.policy.missing_required_label
 
 import data.seaworthy.lib.k8s
+import data.seaworthy.lib.k8s.template_kinds
 import rego.v1
 
 default params := {}
@@ -87,50 +106,78 @@ applies if count(checked_kinds) == 0
 
 applies if input.kind in checked_kinds
 
-labels := l if {
-	l := input.metadata.labels
+# Where labels are required, from the `workloads` parameter.
+workloads := m if {
+	m := params.workloads
+	m in {"object", "pod-template", "both"}
+} else := "object"
+
+# The labels of the pods a workload makes; undefined for a Pod (its own
+# template) and for objects that make none.
+template_labels_path := ["spec", "template", "metadata", "labels"] if input.kind in template_kinds
+
+template_labels_path := ["spec", "jobTemplate", "spec", "template", "metadata", "labels"] if input.kind == "CronJob"
+
+object_place := {"path": ["metadata", "labels"], "from": "", "on": ""}
+
+# The label maps checked, with the words that tell them apart in messages.
+places contains object_place if not template_labels_path
+
+places contains object_place if {
+	template_labels_path
+	workloads in {"object", "both"}
+}
+
+places contains {"path": template_labels_path, "from": " from the pod template", "on": " on the pod template"} if {
+	workloads in {"pod-template", "both"}
+}
+
+labels_at(path) := l if {
+	l := object.get(input, path, null)
 	is_object(l)
-}
+} else := {}
 
-labels := {} if not is_object(object.get(input, ["metadata", "labels"], null))
-
-violation contains {"msg": msg, "path": ["metadata", "labels", req.key]} if {
+violation contains {"msg": msg, "path": array.concat(place.path, [req.key])} if {
 	applies
+	some place in places
 	some req in required
-	object.get(labels, req.key, null) == null
-	msg := sprintf("required label %q is missing", [req.key])
+	object.get(labels_at(place.path), req.key, null) == null
+	msg := sprintf("required label %q is missing%s", [req.key, place.from])
 }
 
-violation contains {"msg": msg, "path": ["metadata", "labels", req.key]} if {
+violation contains {"msg": msg, "path": array.concat(place.path, [req.key])} if {
 	applies
+	some place in places
 	some req in required
 	req.pattern == null
-	value := labels[req.key]
+	value := object.get(labels_at(place.path), req.key, null)
 	value != null
 	is_string(value)
 	trim_space(value) == ""
-	msg := sprintf("required label %q is empty", [req.key])
+	msg := sprintf("required label %q is empty%s", [req.key, place.on])
 }
 
-violation contains {"msg": msg, "path": ["metadata", "labels", req.key]} if {
+violation contains {"msg": msg, "path": array.concat(place.path, [req.key])} if {
 	applies
+	some place in places
 	some req in required
 	is_string(req.pattern)
 	regex.is_valid(req.pattern)
-	value := labels[req.key]
+	value := object.get(labels_at(place.path), req.key, null)
 	value != null
 	not matches(req.pattern, value)
-	msg := sprintf("label %q is %s, which does not match the required pattern %q", [req.key, shown(value), req.pattern])
+	msg := sprintf("label %q%s is %s, which does not match the required pattern %q", [req.key, place.on, shown(value), req.pattern])
 }
 
-violation contains {"msg": msg, "path": ["metadata", "labels", req.key]} if {
+violation contains {"msg": msg, "path": array.concat(place.path, [req.key])} if {
 	applies
+	some place in places
 	some req in required
 	is_string(req.pattern)
 	not regex.is_valid(req.pattern)
-	value := labels[req.key]
+	value := object.get(labels_at(place.path), req.key, null)
 	value != null
-	msg := sprintf("label %q cannot be checked: the configured pattern %q is not a valid regular expression", [req.key, req.pattern])
+	msg := sprintf("label %q%s cannot be checked: the configured pattern %q is not a valid regular expression", [req.key, place.on, req.pattern])
 }
 
 matches(pattern, value) if {

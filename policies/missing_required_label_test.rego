@@ -98,3 +98,72 @@ test_null_labels_count_as_none if {
 	count(missing_required_label.violation) == 1 with input as inp
 		with data.seaworthy.params.missing_required_label as {"labels": [{"key": "owner"}]}
 }
+
+deployment_labelled(own, pods) := {
+	"apiVersion": "apps/v1", "kind": "Deployment",
+	"metadata": {"name": "web", "labels": own},
+	"spec": {"template": {"metadata": {"labels": pods}, "spec": {"containers": [{"name": "app"}]}}},
+}
+
+owner := {"labels": [{"key": "owner"}]}
+
+test_workloads_default_to_the_object if {
+	missing_required_label.workloads == "object"
+	count(missing_required_label.violation) == 0 with input as deployment_labelled({"owner": "a"}, {})
+		with data.seaworthy.params.missing_required_label as owner
+}
+
+test_pod_template_mode_checks_the_template_only if {
+	params := object.union(owner, {"workloads": "pod-template"})
+	v := missing_required_label.violation with input as deployment_labelled({"owner": "a"}, {"app": "web"})
+		with data.seaworthy.params.missing_required_label as params
+	v == {{
+		"msg": "required label \"owner\" is missing from the pod template",
+		"path": ["spec", "template", "metadata", "labels", "owner"],
+	}}
+	count(missing_required_label.violation) == 0 with input as deployment_labelled({}, {"owner": "a"})
+		with data.seaworthy.params.missing_required_label as params
+}
+
+test_both_mode_checks_object_and_template if {
+	params := object.union(owner, {"workloads": "both"})
+	v := missing_required_label.violation with input as deployment_labelled({}, {})
+		with data.seaworthy.params.missing_required_label as params
+	{x.path | some x in v} == {
+		["metadata", "labels", "owner"],
+		["spec", "template", "metadata", "labels", "owner"],
+	}
+}
+
+test_template_value_is_checked_against_the_pattern if {
+	params := {"workloads": "pod-template", "labels": [{"key": "env", "pattern": "^prod$"}]}
+	v := missing_required_label.violation with input as deployment_labelled({}, {"env": "qa"})
+		with data.seaworthy.params.missing_required_label as params
+	v == {{
+		"msg": "label \"env\" on the pod template is \"qa\", which does not match the required pattern \"^prod$\"",
+		"path": ["spec", "template", "metadata", "labels", "env"],
+	}}
+}
+
+test_cronjob_template_is_under_the_job_template if {
+	inp := {
+		"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c"},
+		"spec": {"jobTemplate": {"spec": {"template": {"metadata": {"labels": {}}, "spec": {"containers": []}}}}},
+	}
+	v := missing_required_label.violation with input as inp
+		with data.seaworthy.params.missing_required_label as object.union(owner, {"workloads": "pod-template"})
+	{x.path | some x in v} == {["spec", "jobTemplate", "spec", "template", "metadata", "labels", "owner"]}
+}
+
+test_a_pod_is_its_own_template_and_is_checked_once if {
+	inp := {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": []}}
+	v := missing_required_label.violation with input as inp
+		with data.seaworthy.params.missing_required_label as object.union(owner, {"workloads": "both"})
+	v == {{"msg": "required label \"owner\" is missing", "path": ["metadata", "labels", "owner"]}}
+}
+
+test_objects_without_pods_keep_their_own_labels_in_pod_template_mode if {
+	v := missing_required_label.violation with input as obj("Namespace", {})
+		with data.seaworthy.params.missing_required_label as object.union(owner, {"workloads": "pod-template"})
+	v == {{"msg": "required label \"owner\" is missing", "path": ["metadata", "labels", "owner"]}}
+}

@@ -7,8 +7,10 @@
 #   liveness probe so lax that it detects a hung process late, or risk being killed
 #   by its liveness probe before it ever comes up, restarting in a loop under load
 #   or after a slow image pull. The rule applies to long-running workloads only
-#   (not Jobs, CronJobs, or Pods whose restartPolicy is Never or OnFailure) and
-#   never to init or ephemeral containers. It is in preview: containers that start
+#   (not Jobs, CronJobs, or Pods whose restartPolicy is Never or OnFailure), to
+#   their containers and native sidecars (init containers with `restartPolicy:
+#   Always`), and never to ordinary init containers or ephemeral ones, which
+#   Kubernetes does not let have probes. It is in preview: containers that start
 #   in well under their liveness probe's initial delay do not need one.
 # custom:
 #   severity: note
@@ -23,13 +25,13 @@
 #     `failureThreshold: 60` for up to five minutes.
 package seaworthy.policy.missing_startup_probe
 
-import data.seaworthy.lib.k8s.app_containers
+import data.seaworthy.lib.k8s.long_running_containers
 import data.seaworthy.lib.k8s.long_running
 import rego.v1
 
 violation contains {"msg": msg, "path": path} if {
 	long_running
-	some entry in app_containers
+	some entry in long_running_containers
 	not is_object(object.get(entry.container, "startupProbe", null))
 	msg := sprintf("%s %q has no startup probe", [entry.role, entry.name])
 	path := array.concat(entry.path, ["startupProbe"])

@@ -58,3 +58,26 @@ test_stateful_set_is_checked if {
 test_non_workload_is_ignored if {
 	count(missing_startup_probe.violation) == 0 with input as {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}
 }
+
+# A native sidecar (an init container that always restarts) runs for the
+# pod's whole life and may have probes: it is checked like a container.
+test_native_sidecars_are_checked if {
+	inp := pod({
+		"initContainers": [
+			{"name": "migrate"},
+			{"name": "proxy", "restartPolicy": "Always"},
+			{"name": "agent", "restartPolicy": "Always", "startupProbe": probe},
+		],
+		"containers": [{"name": "app", "startupProbe": probe}],
+	})
+	v := missing_startup_probe.violation with input as inp
+	v == {{"msg": "sidecar container \"proxy\" has no startup probe", "path": ["spec", "initContainers", 1, "startupProbe"]}}
+}
+
+test_init_container_that_restarts_on_failure_is_not_a_sidecar if {
+	inp := pod({
+		"initContainers": [{"name": "migrate", "restartPolicy": "OnFailure"}],
+		"containers": [{"name": "app", "startupProbe": probe}],
+	})
+	count(missing_startup_probe.violation) == 0 with input as inp
+}

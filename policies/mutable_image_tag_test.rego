@@ -106,3 +106,58 @@ test_replication_controller_is_checked if {
 test_non_workload_is_ignored if {
 	count(mutable_image_tag.violation) == 0 with input as {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"image": "nginx"}}
 }
+
+# Without params the rule uses its documented default list.
+test_default_tags_without_params if {
+	mutable_image_tag.tags == [
+		"latest", "stable", "edge", "main", "master", "nightly", "dev", "develop", "head", "canary",
+		"beta", "next", "unstable", "testing", "mainline", "lts", "current", "alpine", "slim",
+	]
+	every tag in mutable_image_tag.tags {
+		count(mutable_image_tag.violation) == 1 with input as deployment_of(concat(":", ["registry.example.com/api", tag]))
+	}
+}
+
+test_other_moving_tags_fail_and_name_the_tag if {
+	v := mutable_image_tag.violation with input as deployment_of("nginx:stable")
+	v == {{
+		"msg": "container \"app\" image \"nginx:stable\" uses the mutable tag \"stable\"",
+		"path": ["spec", "template", "spec", "containers", 0, "image"],
+	}}
+}
+
+test_tags_made_only_of_moving_words_fail if {
+	count(mutable_image_tag.violation) == 1 with input as deployment_of("nginx:stable-alpine")
+	count(mutable_image_tag.violation) == 1 with input as deployment_of("node:lts-slim")
+	count(mutable_image_tag.violation) == 1 with input as deployment_of("registry.example.com/app:main_latest")
+	count(mutable_image_tag.violation) == 1 with input as deployment_of("registry.example.com/app:Latest")
+}
+
+test_versioned_variant_tags_pass if {
+	count(mutable_image_tag.violation) == 0 with input as deployment_of("nginx:1.27.3-alpine")
+	count(mutable_image_tag.violation) == 0 with input as deployment_of("python:3.12-slim")
+	count(mutable_image_tag.violation) == 0 with input as deployment_of("debian:bookworm")
+	count(mutable_image_tag.violation) == 0 with input as deployment_of("registry.example.com/app:nightly-2024.06.01")
+}
+
+test_configured_tags_replace_the_default if {
+	params := {"tags": ["snapshot", "Edge"]}
+	count(mutable_image_tag.violation) == 1 with input as deployment_of("registry.example.com/app:snapshot")
+		with data.seaworthy.params.mutable_image_tag as params
+	count(mutable_image_tag.violation) == 1 with input as deployment_of("alpine:edge")
+		with data.seaworthy.params.mutable_image_tag as params
+	count(mutable_image_tag.violation) == 0 with input as deployment_of("registry.example.com/app:latest")
+		with data.seaworthy.params.mutable_image_tag as params
+}
+
+test_no_tag_is_reported_only_while_latest_is_listed if {
+	count(mutable_image_tag.violation) == 0 with input as deployment_of("nginx")
+		with data.seaworthy.params.mutable_image_tag as {"tags": ["stable"]}
+	count(mutable_image_tag.violation) == 1 with input as deployment_of("nginx")
+		with data.seaworthy.params.mutable_image_tag as {"tags": ["stable", "latest"]}
+}
+
+test_an_invalid_digest_does_not_pin_the_tag if {
+	count(mutable_image_tag.violation) == 1 with input as deployment_of("registry.example.com/api:latest@sha256:abc")
+	count(mutable_image_tag.violation) == 0 with input as deployment_of(concat("@", ["registry.example.com/api:stable", digest]))
+}

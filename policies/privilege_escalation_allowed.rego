@@ -10,7 +10,8 @@
 #   in the pod securityContext and is ignored there. A privileged container, or one
 #   that adds the `SYS_ADMIN` capability, can always escalate whatever the field
 #   says (the API server rejects `false` together with either), so it fails too.
-#   Init and ephemeral containers are checked as well. Windows pods (`spec.os.name:
+#   Init containers (native sidecars too)
+#   and ephemeral containers are checked as well. Windows pods (`spec.os.name:
 #   windows`) are skipped: the field does not apply to them.
 # custom:
 #   severity: warning

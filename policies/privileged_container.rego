@@ -9,7 +9,8 @@
 #   Almost nothing needs this outside of node agents (CNI, storage and device
 #   plugins), and those belong in dedicated, tightly controlled namespaces. Only the
 #   container's own securityContext can make it privileged (the pod securityContext
-#   has no such field). Init and ephemeral containers are checked too.
+#   has no such field). Init containers (native sidecars too)
+#   and ephemeral containers are checked too.
 # custom:
 #   severity: error
 #   scope: object

@@ -8,7 +8,20 @@
 #   (the kubelet then refuses to start the container as root) or `runAsUser` is a
 #   non-zero UID. It fails when `runAsUser` is 0, even with `runAsNonRoot: true`
 #   (that container can never start), and when neither is set, because the image's
-#   default user, often root, applies. Init and ephemeral containers are checked too.
+#   default user, often root, applies. Init containers (native sidecars too)
+#   and ephemeral containers are checked too.
+#
+#   That is the `prove-non-root` mode, the default. Teams whose policy forbids
+#   only an explicit root user, as the Pod Security Standards' "running as
+#   non-root user" control and some policy engines do, set the `mode` parameter
+#   to `forbid-uid-0`: only an effective `runAsUser: 0` is reported then, and a
+#   container that sets neither field passes.
+#
+#   ```yaml
+#   params:
+#     runs-as-root:
+#       mode: forbid-uid-0
+#   ```
 # custom:
 #   severity: error
 #   scope: object
@@ -24,12 +37,26 @@
 #     polaris: runAsRootAllowed
 #     checkov: CKV_K8S_23, CKV_K8S_40
 #     trivy: KSV012
+#   params:
+#     mode:
+#       type: string
+#       values: [prove-non-root, forbid-uid-0]
+#       default: prove-non-root
+#       description: >-
+#         `prove-non-root` reports every container that is not shown to run as
+#         a non-root user (`runAsNonRoot: true` or a non-zero `runAsUser`);
+#         `forbid-uid-0` reports only an effective `runAsUser: 0`.
 package seaworthy.policy.runs_as_root
 
 import data.seaworthy.lib.k8s
 import data.seaworthy.lib.k8s.containers
 import data.seaworthy.lib.k8s.pod_spec_path
 import rego.v1
+
+# The `mode` parameter; anything but `forbid-uid-0` is the default.
+mode := "forbid-uid-0" if data.seaworthy.params.runs_as_root.mode == "forbid-uid-0"
+
+default mode := "prove-non-root"
 
 # Effective runAsUser 0: point at whichever runAsUser field sets it.
 violation contains {"msg": msg, "path": path} if {
@@ -41,6 +68,7 @@ violation contains {"msg": msg, "path": path} if {
 
 # No root UID, but nothing keeps the container from running as root either.
 violation contains {"msg": msg, "path": path} if {
+	mode == "prove-non-root"
 	some entry in containers
 	not root_uid(entry.container)
 	not non_root(entry.container)

@@ -124,3 +124,44 @@ test_cronjob_pod_security_context_is_found if {
 test_non_workload_is_ignored if {
 	count(runs_as_root.violation) == 0 with input as {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}
 }
+
+# Without params the rule asks for proof: the default of the `mode` parameter.
+test_default_mode_is_prove_non_root if {
+	runs_as_root.mode == "prove-non-root"
+	count(runs_as_root.violation) == 1 with input as deployment({}, [{"name": "app"}])
+}
+
+test_forbid_uid_0_mode_reports_only_an_explicit_root_uid if {
+	params := {"mode": "forbid-uid-0"}
+	count(runs_as_root.violation) == 0 with input as deployment({}, [{"name": "app"}])
+		with data.seaworthy.params.runs_as_root as params
+	count(runs_as_root.violation) == 0 with input as deployment({"runAsNonRoot": false}, [{"name": "app"}])
+		with data.seaworthy.params.runs_as_root as params
+	v := runs_as_root.violation with input as deployment({"runAsUser": 0}, [{"name": "app"}])
+		with data.seaworthy.params.runs_as_root as params
+	v == {{
+		"msg": "container \"app\" runs as root: runAsUser is 0 (from the pod securityContext)",
+		"path": ["spec", "template", "spec", "securityContext", "runAsUser"],
+	}}
+}
+
+test_prove_non_root_mode_named_explicitly_is_the_default if {
+	count(runs_as_root.violation) == 1 with input as deployment({}, [{"name": "app"}])
+		with data.seaworthy.params.runs_as_root as {"mode": "prove-non-root"}
+}
+
+test_native_sidecar_is_named_as_such if {
+	inp := {
+		"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+		"spec": {
+			"securityContext": {"runAsNonRoot": true},
+			"initContainers": [{"name": "proxy", "restartPolicy": "Always", "securityContext": {"runAsUser": 0}}],
+			"containers": [{"name": "app"}],
+		},
+	}
+	v := runs_as_root.violation with input as inp
+	v == {{
+		"msg": "sidecar container \"proxy\" has runAsUser 0 while runAsNonRoot is true: the kubelet will refuse to start it",
+		"path": ["spec", "initContainers", 0, "securityContext", "runAsUser"],
+	}}
+}

@@ -9,9 +9,9 @@
 #   scanned, and the places the application may write become explicit `emptyDir`
 #   or persistent volumes. The rule passes only when the container's own
 #   securityContext sets `readOnlyRootFilesystem: true`; the field does not exist in
-#   the pod securityContext and is ignored there. Init and ephemeral containers are
-#   checked too. Windows pods (`spec.os.name: windows`) are skipped: the field does
-#   not apply to them.
+#   the pod securityContext and is ignored there. Init containers (native sidecars
+#   too) and ephemeral containers are checked too. Windows pods (`spec.os.name:
+#   windows`) are skipped: the field does not apply to them.
 # custom:
 #   severity: warning
 #   scope: object

@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use crate::document::{Document, Node, Value};
+use crate::document::{Document, Node, PathSeg, Value};
 
 /// The byte ranges of sensitive values in one document of `text`.
 pub fn sensitive_ranges(doc: &Document, text: &str) -> Vec<Range<usize>> {
@@ -18,6 +18,63 @@ pub fn sensitive_ranges(doc: &Document, text: &str) -> Vec<Range<usize>> {
     sensitive_maps(&doc.root, secret, 0, &mut maps);
     for map in maps {
         out.extend(values_in_lines(text, map));
+    }
+    // The same for an env entry's `value`, which may be a password written
+    // into the manifest: a second `value:` hides the first from the tree.
+    let mut entries = Vec::new();
+    env_entries(&doc.root, &mut entries);
+    for entry in entries {
+        out.extend(env_values_in_lines(text, entry));
+    }
+    out
+}
+
+/// Every block mapping in an `env` list: the entries whose `value` is masked.
+fn env_entries<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
+    match &node.value {
+        Value::Map(entries) => {
+            for e in entries {
+                if let (true, Value::Seq(items)) = (e.key == "env", &e.value.value) {
+                    out.extend(items.iter().filter(|i| matches!(i.value, Value::Map(_))));
+                }
+                env_entries(&e.value, out);
+            }
+        }
+        Value::Seq(items) => {
+            for item in items {
+                env_entries(item, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// In the lines an env entry spans, what follows each `value:` key (after an
+/// optional `- `): the text of every value written for it.
+fn env_values_in_lines(text: &str, entry: &Node) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let (start, end) = (
+        entry.span.start.offset,
+        entry.span.end.offset.min(text.len()),
+    );
+    let first_line = text[..start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let mut offset = first_line;
+    for line in text[first_line..end].split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let rest = body.trim_start();
+        let rest = rest.strip_prefix("- ").map_or(rest, str::trim_start);
+        let keyed = ["value:", "\"value\":", "'value':"]
+            .iter()
+            .find_map(|key| rest.strip_prefix(key));
+        if let Some(after) = keyed.filter(|a| a.is_empty() || a.starts_with([' ', '\t'])) {
+            let from = body.len() - after.trim_start().len();
+            if from < body.len() {
+                out.push(offset + from..offset + body.len());
+            }
+        }
+        offset += line.len();
     }
     out
 }
@@ -96,6 +153,19 @@ fn walk<'a>(node: &'a Node, keys: &mut Vec<&'a str>, secret: bool, out: &mut Vec
     }
 }
 
+/// Whether the value at `path` in an object (a Secret when `secret`) must
+/// not be shown: messages about it describe it without quoting it.
+pub fn hides_value(secret: bool, path: &[PathSeg]) -> bool {
+    let keys: Vec<&str> = path
+        .iter()
+        .map(|seg| match seg {
+            PathSeg::Key(k) => k.as_str(),
+            PathSeg::Index(_) => "[]",
+        })
+        .collect();
+    is_sensitive(&keys, secret)
+}
+
 /// Whether the value at `keys` (map keys, `[]` for list items) is secret.
 fn is_sensitive(keys: &[&str], secret: bool) -> bool {
     let n = keys.len();
@@ -151,5 +221,64 @@ mod tests {
         for kept in ["password:", "name: KEY", "kind: Pod", "token:"] {
             assert!(masked.contains(kept), "{kept} lost in {masked}");
         }
+    }
+
+    fn masked(text: &str) -> String {
+        let file = SourceFile::from_text("x.yaml", text);
+        let loaded = load(0, &file);
+        let ranges: Vec<_> = loaded
+            .documents
+            .iter()
+            .flat_map(|d| sensitive_ranges(d, text))
+            .collect();
+        mask(text, &ranges)
+    }
+
+    /// A key written twice keeps only its last value in the tree; the text
+    /// holds both, and the human report may quote either line.
+    #[test]
+    fn every_value_written_for_an_env_entry_is_masked() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      env:\n        - name: DB_PASSWORD\n          value: first-s3cr3t\n          value: second-s3cr3t\n        - value: \"third-s3cr3t\"\n          name: API_TOKEN\n      image: registry.example.com/app:1.0\n";
+        let out = masked(text);
+        for secret in ["first-s3cr3t", "second-s3cr3t", "third-s3cr3t"] {
+            assert!(!out.contains(secret), "{secret} in {out}");
+        }
+        for kept in [
+            "name: DB_PASSWORD",
+            "name: API_TOKEN",
+            "- value: ",
+            "image: registry.example.com/app:1.0",
+        ] {
+            assert!(out.contains(kept), "{kept} lost in {out}");
+        }
+    }
+
+    #[test]
+    fn paths_of_sensitive_values_are_known() {
+        let path = |text: &str| -> Vec<PathSeg> {
+            text.split('.')
+                .map(|s| match s.parse() {
+                    Ok(i) => PathSeg::Index(i),
+                    Err(_) => PathSeg::Key(s.to_string()),
+                })
+                .collect()
+        };
+        assert!(hides_value(false, &path("spec.containers.0.env.1.value")));
+        assert!(hides_value(false, &path("metadata.annotations.token")));
+        assert!(hides_value(true, &path("stringData.password")));
+        assert!(!hides_value(false, &path("stringData.password")));
+        assert!(!hides_value(false, &path("spec.containers.0.env.1.name")));
+        assert!(!hides_value(false, &path("spec.replicas")));
+    }
+
+    /// JSON manifests and flow mappings are masked through the tree.
+    #[test]
+    fn env_values_in_json_and_flow_style_are_masked() {
+        let json = r#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "env": [{"name": "DB_PASSWORD", "value": "json-s3cr3t"}]}]}}"#;
+        assert!(!masked(json).contains("json-s3cr3t"));
+        let flow = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      env: [{name: DB_PASSWORD, value: flow-s3cr3t}]\n";
+        let out = masked(flow);
+        assert!(!out.contains("flow-s3cr3t"), "{out}");
+        assert!(out.contains("name: DB_PASSWORD"), "{out}");
     }
 }

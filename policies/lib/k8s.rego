@@ -47,24 +47,62 @@ container_fields := {
 }
 
 # Every container of the workload: the container object, its path from the
-# object root, its role ("container", "init container", "ephemeral container")
-# and a display name that falls back to the index when the name is missing.
+# object root, its role ("container", "init container", "sidecar container",
+# "ephemeral container"), a display name that falls back to the index when the
+# name is missing, and what kind of container it is: `init` (declared under
+# initContainers, sidecars included), `sidecar` (a native sidecar: an init
+# container with `restartPolicy: Always`, which keeps running beside the app)
+# and `ephemeral` (a debugging container added to a running pod).
 containers contains entry if {
-	some field, role in container_fields
+	some field, _ in container_fields
 	some i, c in object.get(pod_spec, field, [])
 	entry := {
 		"container": c,
 		"path": array.concat(pod_spec_path, [field, i]),
-		"role": role,
+		"role": role(field, c),
 		"name": display_name(c, i),
 		"init": field == "initContainers",
+		"sidecar": sidecar(field, c),
+		"ephemeral": field == "ephemeralContainers",
 	}
 }
+
+role(field, c) := "sidecar container" if sidecar(field, c)
+
+role(field, c) := container_fields[field] if not sidecar(field, c)
+
+sidecar(field, c) := true if {
+	field == "initContainers"
+	c.restartPolicy == "Always"
+} else := false
 
 # Only the containers that serve traffic for the workload's whole life.
 app_containers contains entry if {
 	some entry in containers
 	entry.role == "container"
+}
+
+# The containers that run for the pod's whole life: the app containers and
+# native sidecars. Kubernetes accepts probes on these only (an ordinary init
+# container runs to completion, an ephemeral one is for debugging).
+long_running_containers contains entry if {
+	some entry in containers
+	not entry.init
+	not entry.ephemeral
+}
+
+long_running_containers contains entry if {
+	some entry in containers
+	entry.sidecar
+}
+
+# The containers that may declare resources: every one but ephemeral
+# containers, for which the API server forbids them (they use what the pod
+# has). Init containers count: the scheduler reserves the largest of their
+# requests when it exceeds what the long-running containers ask for.
+resource_containers contains entry if {
+	some entry in containers
+	not entry.ephemeral
 }
 
 display_name(c, _) := c.name if is_string(c.name)
@@ -107,9 +145,47 @@ image_digest(img) := digest if {
 	digest != ""
 }
 
-# True when the image is pinned by a sha256 digest: `name@sha256:...` or
+# True when the image is pinned by a valid digest: `name@sha256:...` or
 # `name:tag@sha256:...` (the runtime then pulls by digest and ignores the tag).
-image_pinned(img) if startswith(image_digest(img), "sha256:")
+image_pinned(img) if {
+	digest := image_digest(img)
+	is_string(digest)
+	not digest_problem(digest)
+}
+
+# The digest algorithms the OCI image spec registers, with the number of
+# lowercase hex digits of their encoded part.
+digest_algorithms := {"sha256": 64, "sha512": 128, "blake3": 64}
+
+# Why `digest` is not a valid digest, as a phrase; undefined when it is one.
+# A digest is `algorithm:encoded` by the OCI image spec's grammar, and only a
+# registered algorithm with its exact hex length names one image: a runtime
+# refuses the rest, or cannot verify what it pulls.
+digest_grammar := `^[a-z0-9]+([+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$`
+
+digest_problem(digest) := "it is not of the form algorithm:encoded" if {
+	not regex.match(digest_grammar, digest)
+}
+
+digest_problem(digest) := msg if {
+	regex.match(digest_grammar, digest)
+	algorithm := split(digest, ":")[0]
+	not digest_algorithms[algorithm]
+	msg := sprintf("%q is not a digest algorithm the OCI image spec registers (blake3, sha256, sha512)", [algorithm])
+}
+
+digest_problem(digest) := msg if {
+	regex.match(digest_grammar, digest)
+	parts := split(digest, ":")
+	digits := digest_algorithms[parts[0]]
+	is_number(digits)
+	not regex.match(sprintf("^[a-f0-9]{%d}$", [digits]), parts[1])
+	msg := sprintf("a %s digest is %d lowercase hex digits; this one has %s", [parts[0], digits, encoded_shape(parts[1])])
+}
+
+encoded_shape(encoded) := sprintf("%d", [count(encoded)]) if regex.match(`^[a-f0-9]*$`, encoded)
+
+encoded_shape(encoded) := "other characters" if not regex.match(`^[a-f0-9]*$`, encoded)
 
 # The tag of an image reference, "" for a trailing colon; undefined when it has
 # none. The tag is what follows the last ":" of the name (the reference minus any

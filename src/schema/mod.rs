@@ -131,6 +131,7 @@ impl<'a> Schemas<'a> {
         let mut checker = Checker {
             shapes: &shapes,
             owner: &owner,
+            secret: doc.object.kind == "Secret",
             problems: Vec::new(),
             path: Vec::new(),
         };
@@ -160,6 +161,8 @@ struct Checker<'a> {
     shapes: &'a Shapes,
     /// What to call an object type that has no name of its own.
     owner: &'a str,
+    /// Whether the object is a Secret, whose values are never shown.
+    secret: bool,
     problems: Vec<SchemaProblem>,
     path: Vec<PathSeg>,
 }
@@ -253,7 +256,7 @@ impl Checker<'_> {
             Scalar::IntOrString => "an integer or a string",
             Scalar::Quantity => "a quantity (a number or a string such as `500m`)",
         };
-        let found = describe(node);
+        let found = self.describe(node);
         let hint = match (scalar, &node.value) {
             (_, Value::String(s)) if is_placeholder(s) => {
                 "; it looks like an unrendered template placeholder: lint the rendered output"
@@ -276,7 +279,7 @@ impl Checker<'_> {
     }
 
     fn wrong_type(&mut self, node: &Node, key_span: Span, wanted: &str) {
-        let found = describe(node);
+        let found = self.describe(node);
         let span = if matches!(node.value, Value::Map(_) | Value::Seq(_)) {
             key_span
         } else {
@@ -296,6 +299,23 @@ impl Checker<'_> {
 /// was meant to replace.
 fn is_placeholder(s: &str) -> bool {
     s.contains("${") || s.contains("{{") || s.contains("$(")
+}
+
+impl Checker<'_> {
+    /// The value at the current path as a message shows it: only its type
+    /// where it may be a secret (an env value, an annotation, a Secret's data).
+    fn describe(&self, node: &Node) -> String {
+        if !crate::redact::hides_value(self.secret, &self.path) {
+            return describe(node);
+        }
+        match &node.value {
+            Value::Bool(_) => "a boolean".into(),
+            Value::Int(_) => "an integer".into(),
+            Value::Float(_) => "a number".into(),
+            Value::String(_) => "a string".into(),
+            _ => describe(node),
+        }
+    }
 }
 
 /// "the integer 3", "the string \"3\"", "a mapping".

@@ -383,7 +383,7 @@ fn exit_codes_follow_the_contract() {
         "missing-cpu-request",
     ]);
     assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
-    assert!(stdout(&clean).contains("No findings in 1 file (3 objects checked)."));
+    assert!(stdout(&clean).contains("No findings in 1 file (4 objects checked)."));
 
     let findings = seaworthy(&[
         "lint",

@@ -25,6 +25,7 @@ mod legacy_discovery;
 mod live;
 mod live_reader;
 mod secrets;
+mod workloads;
 mod yaml_roundtrip;
 
 /// The fuzz targets' checks, replayed by `fuzz_regressions` without

@@ -91,3 +91,75 @@ fn the_human_report_masks_values_but_keeps_the_keys() {
     );
     assert_clean("human", &text);
 }
+
+/// A password written into a manifest as an env value is reported, and its
+/// value is masked in every format: the human report's code frame shows
+/// the line with the value hidden, and no message quotes it, even one about
+/// its type.
+#[test]
+fn a_secret_written_into_an_env_value_is_reported_and_never_shown() {
+    const PASSWORD: &str = "8675309";
+    let dir = tempfile::tempdir().expect("tempdir");
+    crate::support::write_files(
+        dir.path(),
+        &[(
+            "pod.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: db-client\nspec:\n  containers:\n    - name: client\n      image: registry.example.com/db/client:2.0.0\n      env:\n        - name: DB_PASSWORD\n          value: 8675309\n        - name: API_TOKEN\n          value: tok-8675309-live\n",
+        )],
+    );
+    for format in ["human", "concise", "json", "sarif", "junit", "github"] {
+        let out = crate::support::seaworthy_in(
+            dir.path(),
+            &[
+                "lint",
+                "--no-config",
+                "--select",
+                "hardcoded-secret-env,invalid-manifest",
+                "--format",
+                format,
+                "pod.yaml",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1), "{format}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(
+            text.contains("hardcoded-secret-env"),
+            "{format}: the rule fires:\n{text}"
+        );
+        assert!(
+            text.contains("invalid-manifest"),
+            "{format}: the unquoted number is reported:\n{text}"
+        );
+        assert!(
+            !text.contains(PASSWORD),
+            "{format} prints the value:\n{text}"
+        );
+        assert!(!stderr(&out).contains(PASSWORD), "{format} on stderr");
+        if format == "human" {
+            assert!(text.contains("value: *******"), "{text}");
+            assert!(text.contains("name: DB_PASSWORD"), "{text}");
+        }
+    }
+}
+
+/// The canary's env var is named like a token: the rule about secrets
+/// written into manifests reports it, without the value.
+#[test]
+fn the_canary_env_value_is_reported_as_a_hardcoded_secret() {
+    let out = seaworthy(&[
+        "lint",
+        "fixtures/secrets",
+        "--no-config",
+        "--select",
+        "hardcoded-secret-env",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains("\"API_TOKEN\\\" to a literal value"),
+        "{text}"
+    );
+    assert_clean("json", &text);
+}
