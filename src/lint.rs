@@ -56,6 +56,12 @@ pub fn run_live(
     iac: &[PathBuf],
     trace: &mut dyn FnMut(&live::Trace),
 ) -> Result<(Outcome, Retained), LintError> {
+    // Objects read from a cluster carry their namespace: one without is
+    // cluster-scoped, whatever `--namespace` says.
+    let settings = &Settings {
+        namespace: String::new(),
+        ..settings.clone()
+    };
     let mut options = options.clone();
     let linted_kinds = kinds_for_live(settings, options.include_secrets);
     options.kinds = linted_kinds.clone();
@@ -664,12 +670,13 @@ fn compile(
     settings: &Settings,
     rules: &RulesByScope,
 ) -> Result<(Batch, Batch, Option<String>), PolicyError> {
-    let engine = Engine::new(
+    let mut engine = Engine::new(
         &settings.catalog,
         &settings.params,
         false,
         settings.policy_timeout,
     )?;
+    engine.set_namespace(&settings.namespace)?;
     let (mut batches, note) = engine.batches(&[&rules.object, &rules.inventory])?;
     crate::timing::mark("compile policies");
     match (batches.pop(), batches.pop()) {
