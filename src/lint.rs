@@ -506,6 +506,7 @@ fn lint_with(
         &rules,
         &batch,
         &inventory_batch,
+        &sources,
         &documents[..evaluated_count],
         &mut errors,
     );
@@ -753,6 +754,7 @@ fn evaluate(
     rules: &RulesByScope,
     batch: &Batch,
     inventory_batch: &Batch,
+    sources: &[SourceFile],
     documents: &[Document],
     errors: &mut Vec<RunError>,
 ) -> (Vec<Finding>, Option<BatchRunner>) {
@@ -760,7 +762,7 @@ fn evaluate(
     let schemas = schema_rule.map(|rule| (rule, Schemas::new(documents.iter())));
     let view = InventoryView::of(&rules.inventory);
     let (inventory_outcome, evaluated) = rayon::join(
-        || run_inventory(inventory_batch, &view, documents),
+        || run_inventory(inventory_batch, &view, documents, sources),
         || {
             documents
                 .par_iter()
@@ -928,6 +930,7 @@ fn run_inventory(
     batch: &Batch,
     view: &InventoryView,
     documents: &[Document],
+    sources: &[SourceFile],
 ) -> Option<(Vec<Result<Vec<Violation>, String>>, BatchRunner)> {
     if matches!(view, InventoryView::Nothing) {
         return None;
@@ -939,8 +942,10 @@ fn run_inventory(
             false => engine::identity_value(&doc.root),
         })
         .collect();
+    let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
+    let files: Vec<usize> = documents.iter().map(|doc| doc.source).collect();
     let mut runner = batch.runner();
-    let results = runner.evaluate(engine::inventory(values), None);
+    let results = runner.evaluate(engine::inventory(values, &names, &files), None);
     Some((results, runner))
 }
 

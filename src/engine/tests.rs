@@ -138,7 +138,12 @@ fn vm_and_interpreter_agree_on_the_inventory_rules() {
     let objects = fixture_objects();
     let (batch, _) = batch_for(Scope::Inventory);
     let mut runner = batch.runner();
-    let input = inventory(objects.iter().map(to_value).collect());
+    let names: Vec<String> = (0..objects.len())
+        .map(|i| format!("fixture-{i}.yaml"))
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let files: Vec<usize> = (0..objects.len()).collect();
+    let input = inventory(objects.iter().map(to_value).collect(), &names, &files);
     let fast = runner.evaluate(input.clone(), None);
     let reference = runner.evaluate_interpreted(input, None);
     assert_eq!(fast, reference);
@@ -167,7 +172,7 @@ fn the_namespace_reaches_the_inventory_rules() {
             .expect("dangling-service is an inventory rule");
         let (batch, _) = batch_in(Scope::Inventory, namespace);
         let mut runner = batch.runner();
-        let input = inventory(objects.clone());
+        let input = inventory(objects.clone(), &[], &[]);
         let results = runner.evaluate(input.clone(), None);
         assert_eq!(results, runner.evaluate_interpreted(input, None));
         let found = results[index].as_ref().expect("evaluated");
