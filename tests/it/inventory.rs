@@ -1,9 +1,12 @@
 //! Rules across objects: where an object without a namespace is
-//! (`--namespace`).
+//! (`--namespace`), and what their messages say about the other objects.
+
+use std::process::Stdio;
 
 use serde_json::{json, Value};
 
-use crate::support::{json, seaworthy_in, stderr, stdout, write_files};
+use crate::kube_api::{Cluster, Server};
+use crate::support::{command, json, seaworthy_in, stderr, stdout, write_files};
 
 /// The messages of a JSON report's findings of `rule`, sorted.
 fn messages(report: &Value, rule: &str) -> Vec<String> {
@@ -137,4 +140,168 @@ fn lint_help_describes_the_namespace_flag_for_files_and_clusters() {
     let (general, live) = help.split_once("Live cluster:").expect("a live section");
     assert!(general.contains("--namespace"), "{help}");
     assert!(!live.contains("--namespace"), "{help}");
+}
+
+fn ingress(namespace: &str, name: &str, class: Option<&str>, host: &str, path: &str) -> String {
+    let class = class.map_or(String::new(), |c| format!("  ingressClassName: {c}\n"));
+    format!(
+        "apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: {name}
+  namespace: {namespace}
+spec:
+{class}  rules:
+    - host: {host}
+      http:
+        paths:
+          - path: {path}
+            pathType: Prefix
+            backend:
+              service:
+                name: {name}
+                port:
+                  number: 80
+"
+    )
+}
+
+#[test]
+fn a_duplicate_route_names_the_other_ingress_its_file_and_the_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let checkout = ingress(
+        "payments",
+        "checkout",
+        Some("nginx"),
+        "pay.example.com",
+        "/api",
+    );
+    let next = ingress(
+        "payments-next",
+        "checkout",
+        Some("nginx"),
+        "pay.example.com",
+        "/api/",
+    );
+    let internal = ingress(
+        "ops",
+        "checkout",
+        Some("internal"),
+        "pay.example.com",
+        "/api",
+    );
+    write_files(
+        dir.path(),
+        &[
+            ("payments/ingress.yaml", &checkout),
+            ("next/ingress.yaml", &next),
+            ("ops/ingress.yaml", &internal),
+        ],
+    );
+    let out = seaworthy_in(
+        dir.path(),
+        &[
+            "lint",
+            "--no-config",
+            "--format",
+            "concise",
+            "--select",
+            "duplicate-ingress-host",
+            ".",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("next/ingress.yaml:12:13: error[duplicate-ingress-host] host \"pay.example.com\" path \"/api/\" (Prefix) is also claimed by another Ingress of class \"nginx\": payments/checkout (payments/ingress.yaml)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("payments/ingress.yaml:12:13: error[duplicate-ingress-host] host \"pay.example.com\" path \"/api\" (Prefix) is also claimed by another Ingress of class \"nginx\": payments-next/checkout (next/ingress.yaml)"),
+        "{text}"
+    );
+    // The Ingress of another class is served by another controller.
+    assert!(!text.contains("ops/ingress.yaml:"), "{text}");
+}
+
+/// `--namespace` is for objects that name none; objects read from a cluster
+/// always carry theirs (or are cluster-scoped), so a live run is the same
+/// whatever it says, and an Ingress without a class meets those of the
+/// cluster's default IngressClass.
+#[test]
+fn objects_read_from_a_cluster_keep_their_namespace() {
+    let mut cluster = Cluster::new();
+    let object = |text: &str| -> Value { serde_yaml::from_str(text).unwrap() };
+    cluster.add(object(
+        SERVICE_WITHOUT_NAMESPACE
+            .replace("name: web", "name: web\n  namespace: shop")
+            .as_str(),
+    ));
+    cluster.add(object(DEPLOYMENT_IN_SHOP));
+    cluster.add(object(
+        &SERVICE_WITHOUT_NAMESPACE
+            .replace("name: web", "name: orphan\n  namespace: shop")
+            .replace("app: web", "app: gone"),
+    ));
+    cluster.add(object(&ingress(
+        "shop",
+        "web",
+        None,
+        "shop.example.com",
+        "/",
+    )));
+    cluster.add(object(&ingress(
+        "shop-next",
+        "web",
+        Some("nginx"),
+        "shop.example.com",
+        "/",
+    )));
+    cluster.add(json!({
+        "apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
+        "metadata": {"name": "nginx", "annotations": {"ingressclass.kubernetes.io/is-default-class": "true"}},
+        "spec": {"controller": "k8s.io/ingress-nginx"},
+    }));
+    let server = Server::start(cluster);
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    server.write_kubeconfig(&kubeconfig, "test", Some("shop"), "");
+    let live = |args: &[&str]| {
+        let out = command(dir.path())
+            .env_remove("KUBECONFIG")
+            .env("HOME", dir.path())
+            .args(["lint", "--no-config", "--live", "--kubeconfig"])
+            .arg(&kubeconfig)
+            .args([
+                "--format",
+                "json",
+                "--fail-on",
+                "warning",
+                "--select",
+                "dangling-service,duplicate-ingress-host",
+            ])
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        json(&out)
+    };
+    let in_shop = live(&["-n", "shop"]);
+    assert_eq!(
+        messages(&in_shop, "dangling-service"),
+        ["Service \"orphan\" selects no pods: no pod template in namespace \"shop\" has labels app=gone"]
+    );
+    let everywhere = live(&["-A"]);
+    assert_eq!(
+        messages(&everywhere, "dangling-service"),
+        messages(&in_shop, "dangling-service")
+    );
+    assert_eq!(
+        messages(&everywhere, "duplicate-ingress-host"),
+        [
+            "host \"shop.example.com\" path \"/\" (Prefix) is also claimed by another Ingress of class \"nginx\": shop-next/web (k8s://test/shop-next/Ingress/web)",
+            "host \"shop.example.com\" path \"/\" (Prefix) is also claimed by another Ingress of class \"nginx\": shop/web (k8s://test/shop/Ingress/web)",
+        ]
+    );
 }
