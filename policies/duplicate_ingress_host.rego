@@ -20,7 +20,10 @@
 #     class share. The classes `gce` and `gce-internal` (GKE) and `alb` (the AWS
 #     Load Balancer Controller) give each Ingress a load balancer of its own, so
 #     their Ingresses never meet, except `alb` Ingresses of one
-#     `alb.ingress.kubernetes.io/group.name`, which share one.
+#     `alb.ingress.kubernetes.io/group.name`, which share one. An Ingress
+#     without a class that carries an annotation only GKE reads (a static IP
+#     name, `kubernetes.io/ingress.allow-http`, `networking.gke.io/…`) is taken
+#     as GKE's.
 #   - **Host.** The same host, compared case-insensitively without a trailing
 #     dot. An exact host always wins over a wildcard (`api.example.com` over
 #     `*.example.com`), so that is precedence, not a conflict; two identical
@@ -182,7 +185,27 @@ table(obj) := ["alb group", group] if {
 	group != ""
 } else := ["own load balancer", identity(obj)] if {
 	class(obj) in {"gce", "gce-internal", "alb"}
+} else := ["own load balancer", identity(obj)] if {
+	class(obj) == ""
+	gke_annotated(obj)
 } else := ["class", class(obj)]
+
+# An annotation only GKE's Ingress controller reads: an Ingress without a
+# class that carries one is written for that controller.
+gke_annotated(obj) if {
+	some key, _ in object.get(obj, ["metadata", "annotations"], {})
+	gke_annotation(key)
+}
+
+gke_annotation(key) if key in {
+	"kubernetes.io/ingress.global-static-ip-name",
+	"kubernetes.io/ingress.regional-static-ip-name",
+	"kubernetes.io/ingress.allow-http",
+}
+
+gke_annotation(key) if startswith(key, "ingress.gcp.kubernetes.io/")
+
+gke_annotation(key) if startswith(key, "networking.gke.io/")
 
 shown_class("") := "the default class"
 

@@ -109,6 +109,20 @@ test_classes_with_a_load_balancer_per_ingress_never_meet if {
 
 grouped(ing, group) := object.union(ing, {"metadata": {"annotations": {"alb.ingress.kubernetes.io/group.name": group}}})
 
+test_an_ingress_without_class_written_for_gke_has_its_own_load_balancer if {
+	static_ip := object.union(default_backend_only("a", "one", "", "defaultBackend"), {"metadata": {"annotations": {"kubernetes.io/ingress.global-static-ip-name": "web-ip"}}})
+	plain := default_backend_only("b", "two", "", "defaultBackend")
+	conflicts([static_ip, plain]) == 0
+	certs := object.union(plain, {"metadata": {"annotations": {"networking.gke.io/managed-certificates": "web"}}})
+	conflicts([certs, object.union(certs, {"metadata": {"name": "three"}})]) == 0
+
+	# Other annotations say nothing about the controller; a class wins over them.
+	other := object.union(plain, {"metadata": {"name": "three", "annotations": {"example.com/team": "web"}}})
+	conflicts([plain, other]) == 2
+	nginx := object.union(static_ip, {"spec": {"ingressClassName": "nginx"}})
+	conflicts([nginx, object.union(nginx, {"metadata": {"name": "four"}})]) == 2
+}
+
 test_alb_ingresses_of_one_group_share_a_load_balancer if {
 	one := grouped(ingress("a", "one", "alb", "shop.example.com", "Prefix", "/"), "shop")
 	two := grouped(ingress("b", "two", "alb", "shop.example.com", "Prefix", "/"), "shop")
