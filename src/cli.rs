@@ -77,6 +77,10 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
+// Export always reads a cluster: there `--namespace` is only the one to read.
+#[command(mut_arg("namespace", |a| a
+    .help("The namespace to read (default: the context's, else `default`)")
+    .help_heading("Live cluster")))]
 pub struct ExportArgs {
     /// The folder to write to; files of objects gone from the cluster are
     /// removed, unchanged files are left untouched.

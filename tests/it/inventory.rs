@@ -140,6 +140,16 @@ fn lint_help_describes_the_namespace_flag_for_files_and_clusters() {
     let (general, live) = help.split_once("Live cluster:").expect("a live section");
     assert!(general.contains("--namespace"), "{help}");
     assert!(!live.contains("--namespace"), "{help}");
+
+    // `export` always reads a cluster: there it is only the namespace to read.
+    let out = seaworthy_in(std::path::Path::new("."), &["export", "--help"]);
+    let help = stdout(&out);
+    let (_, live) = help.split_once("Live cluster:").expect("a live section");
+    assert!(
+        live.contains("-n, --namespace <NAME>           The namespace to read (default: the context's, else `default`)"),
+        "{help}"
+    );
+    assert!(!help.contains("kubectl apply"), "{help}");
 }
 
 fn ingress(namespace: &str, name: &str, class: Option<&str>, host: &str, path: &str) -> String {
