@@ -3,7 +3,9 @@
 # description: |-
 #   Reports a Service whose selector matches the pod template of no workload in the
 #   input in the same namespace. Such a Service has no endpoints: every request to
-#   it fails, usually because a label was renamed on one side only.
+#   it fails, usually because a label was renamed on one side only. An object
+#   without a namespace is in the one it is applied to: `--namespace`, else
+#   `default`.
 #
 #   Services without a selector (endpoints managed by hand or by another
 #   controller) and `ExternalName` Services are not checked. Labels that
@@ -45,7 +47,7 @@ violation contains {"msg": msg, "path": ["spec", "selector"], "object": i} if {
 	not selects_something(svc, selector)
 	not operator_may_serve(svc, selector)
 	pairs := sort([sprintf("%s=%v", [k, v]) | some k, v in selector])
-	msg := sprintf("Service %q selects no pods: no pod template in namespace %q has labels %s", [object.get(svc, ["metadata", "name"], "<unnamed>"), shown_ns(inventory.namespace(svc)), concat(",", pairs)])
+	msg := sprintf("Service %q selects no pods: no pod template in namespace %q has labels %s", [object.get(svc, ["metadata", "name"], "<unnamed>"), inventory.namespace(svc), concat(",", pairs)])
 }
 
 pod_name_label := "statefulset.kubernetes.io/pod-name"
@@ -87,7 +89,3 @@ operator_may_serve(svc, selector) if {
 	some value in selector
 	custom_resources[[inventory.namespace(svc), value]]
 }
-
-shown_ns("") := "default"
-
-shown_ns(ns) := ns if ns != ""

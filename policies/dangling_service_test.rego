@@ -58,3 +58,27 @@ test_a_custom_resource_named_after_a_selector_value_may_serve_it if {
 	builtin := {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "main", "namespace": "monitoring"}}
 	count(dangling_service.violation) == 1 with input as {"objects": [service("monitoring", {"alertmanager": "main"}), builtin]}
 }
+
+# An object without a namespace is in the one it is applied to: `default`,
+# or `lint --namespace`.
+test_a_service_without_namespace_is_in_the_default_namespace if {
+	count(dangling_service.violation) == 0 with input as {"objects": [service("", {"app": "web"}), deployment("default", {"app": "web"})]}
+	v := dangling_service.violation with input as {"objects": [service("", {"app": "web"}), deployment("shop", {"app": "web"})]}
+	v == {{"msg": "Service \"web\" selects no pods: no pod template in namespace \"default\" has labels app=web", "path": ["spec", "selector"], "object": 0}}
+}
+
+test_the_namespace_flag_places_objects_without_one if {
+	objects := [service("", {"app": "web"}), deployment("shop", {"app": "web"})]
+	count(dangling_service.violation) == 0 with input as {"objects": objects} with data.seaworthy.namespace as "shop"
+	v := dangling_service.violation with input as {"objects": [service("", {"app": "web"}), deployment("default", {"app": "web"})]}
+		with data.seaworthy.namespace as "shop"
+	v == {{"msg": "Service \"web\" selects no pods: no pod template in namespace \"shop\" has labels app=web", "path": ["spec", "selector"], "object": 0}}
+}
+
+test_a_cluster_scoped_object_is_in_no_namespace if {
+	# A custom resource is namespaced; a Namespace is not.
+	cr := {"apiVersion": "monitoring.coreos.com/v1", "kind": "Alertmanager", "metadata": {"name": "main"}}
+	count(dangling_service.violation) == 0 with input as {"objects": [service("", {"alertmanager": "main"}), cr]}
+	ns := {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "main"}}
+	count(dangling_service.violation) == 1 with input as {"objects": [service("", {"alertmanager": "main"}), ns]}
+}

@@ -52,15 +52,40 @@ test_case_and_trailing_dot_are_ignored if {
 	count(ingress_tls_missing.violation) == 0 with input as ingress(["Shop.Example.com."], [{"hosts": ["shop.example.com"]}])
 }
 
-test_tls_entry_without_hosts_covers_nothing if {
-	v := ingress_tls_missing.violation with input as ingress(["shop.example.com"], [{"secretName": "default-tls"}])
-	v == {{"msg": "host \"shop.example.com\" is not covered by any spec.tls hosts entry", "path": ["spec", "rules", 0, "host"]}}
+test_tls_entry_without_hosts_covers_every_host if {
+	hosts := ["shop.example.com", "api.example.com", "*.apps.example.com"]
+	count(ingress_tls_missing.violation) == 0 with input as ingress(hosts, [{"secretName": "shop-tls"}])
+	count(ingress_tls_missing.violation) == 0 with input as ingress(hosts, [{}])
+	count(ingress_tls_missing.violation) == 0 with input as ingress(hosts, [{"hosts": []}])
+	count(ingress_tls_missing.violation) == 0 with input as ingress(hosts, [{"hosts": null}])
+	count(ingress_tls_missing.violation) == 0 with input as ingress(hosts, [null])
+	count(ingress_tls_missing.violation) == 0 with input as ingress(hosts, [{"hosts": ["other.example.com"]}, {}])
 }
 
-test_rules_without_host_are_left_to_wildcard_rule if {
+hostless := {
+	"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "x"},
+	"spec": {"rules": [{"http": {"paths": []}}, {"host": "", "http": {"paths": []}}, {"host": "*"}]},
+}
+
+test_rules_without_host_fail_when_the_ingress_has_no_tls if {
+	v := ingress_tls_missing.violation with input as hostless
+	v == {
+		{"msg": "spec.rules[0] has no host and is served without TLS: the Ingress has no spec.tls", "path": ["spec", "rules", 0]},
+		{"msg": "spec.rules[1] has no host and is served without TLS: the Ingress has no spec.tls", "path": ["spec", "rules", 1]},
+		{"msg": "spec.rules[2] has no host and is served without TLS: the Ingress has no spec.tls", "path": ["spec", "rules", 2]},
+	}
+	count(ingress_tls_missing.violation) == 3 with input as object.union(hostless, {"spec": {"tls": []}})
+}
+
+test_rules_without_host_are_left_to_wildcard_rule_beside_tls if {
+	inp := object.union(hostless, {"spec": {"tls": [{"hosts": ["shop.example.com"], "secretName": "shop-tls"}]}})
+	count(ingress_tls_missing.violation) == 0 with input as inp
+}
+
+test_a_default_backend_without_rules_is_not_checked if {
 	inp := {
-		"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "x"},
-		"spec": {"rules": [{"http": {"paths": []}}, {"host": "", "http": {"paths": []}}, {"host": "*"}]},
+		"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "fallback"},
+		"spec": {"defaultBackend": backend},
 	}
 	count(ingress_tls_missing.violation) == 0 with input as inp
 }

@@ -3,7 +3,8 @@
 # description: |-
 #   Reports a Deployment, StatefulSet, ReplicaSet or DeploymentConfig with two or
 #   more replicas whose pods no PodDisruptionBudget in the input selects (same
-#   namespace, matching selector).
+#   namespace, matching selector). An object without a namespace is in the one
+#   it is applied to: `--namespace`, else `default`.
 #
 #   Node drains — cluster upgrades, autoscaler scale-downs, node repairs — evict
 #   pods through the eviction API, which respects PodDisruptionBudgets and nothing

@@ -74,3 +74,16 @@ test_autoscaler_that_allows_one_replica_is_left_to_single_replica if {
 	objects := [deployment("shop", 3, {"app": "web"}), autoscaler("shop", 1)]
 	count(missing_pod_disruption_budget.violation) == 0 with input as {"objects": objects}
 }
+
+test_a_budget_without_namespace_is_in_the_default_namespace if {
+	count(missing_pod_disruption_budget.violation) == 0 with input as {"objects": [deployment("default", 3, {"app": "web"}), pdb("", {"matchLabels": {"app": "web"}})]}
+	count(missing_pod_disruption_budget.violation) == 0 with input as {"objects": [deployment("", 3, {"app": "web"}), pdb("default", {"matchLabels": {"app": "web"}})]}
+	count(missing_pod_disruption_budget.violation) == 1 with input as {"objects": [deployment("shop", 3, {"app": "web"}), pdb("", {"matchLabels": {"app": "web"}})]}
+}
+
+test_the_namespace_flag_places_objects_without_one if {
+	objects := [deployment("shop", 3, {"app": "web"}), pdb("", {"matchLabels": {"app": "web"}})]
+	count(missing_pod_disruption_budget.violation) == 0 with input as {"objects": objects} with data.seaworthy.namespace as "shop"
+	moved := [deployment("default", 3, {"app": "web"}), pdb("", {"matchLabels": {"app": "web"}})]
+	count(missing_pod_disruption_budget.violation) == 1 with input as {"objects": moved} with data.seaworthy.namespace as "shop"
+}

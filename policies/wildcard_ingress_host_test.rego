@@ -17,9 +17,46 @@ test_named_hosts_pass if {
 	count(wildcard_ingress_host.violation) == 0 with input as ingress(spec)
 }
 
-test_subdomain_wildcard_is_not_a_catch_all if {
-	spec := {"rules": [{"host": "*.apps.example.com", "http": {"paths": [v1_path]}}]}
-	count(wildcard_ingress_host.violation) == 0 with input as ingress(spec)
+test_subdomain_wildcard_fails_by_default if {
+	spec := {"rules": [{"host": "shop.example.com", "http": {"paths": [v1_path]}}, {"host": "*.apps.example.com", "http": {"paths": [v1_path]}}]}
+	v := wildcard_ingress_host.violation with input as ingress(spec)
+	v == {{
+		"msg": "spec.rules[1] has the wildcard host \"*.apps.example.com\": it receives the requests for every name one label below apps.example.com that no other Ingress names, including names other teams add later",
+		"path": ["spec", "rules", 1, "host"],
+	}}
+}
+
+wildcards(hosts) := ingress({"rules": [{"host": h, "http": {"paths": [v1_path]}} | some h in hosts]})
+
+count_with(hosts, params) := n if {
+	n := count(wildcard_ingress_host.violation) with input as wildcards(hosts)
+		with data.seaworthy.params.wildcard_ingress_host as params
+}
+
+# The declared default, `allowed: []`, is what an unset parameter means.
+test_the_default_allows_no_wildcard if {
+	hosts := ["*.preview.example.com", "*.example.com"]
+	count(wildcard_ingress_host.violation) == 2 with input as wildcards(hosts)
+	count_with(hosts, {}) == 2
+	count_with(hosts, {"allowed": []}) == 2
+}
+
+test_allowed_wildcards_pass if {
+	count_with(["*.preview.example.com", "*.Tenants.Example.com."], {"allowed": ["*.preview.example.com", "tenants.example.com"]}) == 0
+	count_with(["*.preview.example.com"], {"allowed": [".preview.example.com"]}) == 0
+}
+
+test_an_allowed_wildcard_allows_exactly_itself if {
+	allowed := {"allowed": ["*.preview.example.com"]}
+	count_with(["*.example.com"], allowed) == 1
+	count_with(["*.pr-1.preview.example.com"], allowed) == 1
+	count_with(["*.badpreview.example.com"], allowed) == 1
+}
+
+test_allowed_does_not_cover_catch_alls if {
+	spec := {"rules": [{"http": {"paths": [v1_path]}}]}
+	count(wildcard_ingress_host.violation) == 1 with input as ingress(spec)
+		with data.seaworthy.params.wildcard_ingress_host as {"allowed": ["*", ""]}
 }
 
 test_rule_without_host_fails_at_host if {

@@ -77,6 +77,10 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
+// Export always reads a cluster: there `--namespace` is only the one to read.
+#[command(mut_arg("namespace", |a| a
+    .help("The namespace to read (default: the context's, else `default`)")
+    .help_heading("Live cluster")))]
 pub struct ExportArgs {
     /// The folder to write to; files of objects gone from the cluster are
     /// removed, unchanged files are left untouched.
@@ -209,8 +213,11 @@ pub struct LiveArgs {
     /// the service account of the pod seaworthy runs in).
     #[arg(long, value_name = "FILE", requires = "live")]
     pub kubeconfig: Option<PathBuf>,
-    /// The namespace to read (default: the context's, else `default`).
-    #[arg(short = 'n', long, value_name = "NAME", requires = "live")]
+    /// With --live: the namespace to read (default: the context's, else
+    /// `default`). For files: the namespace of the objects that name none,
+    /// as with `kubectl apply -n` (default: `default`), which rules that
+    /// relate objects by namespace use.
+    #[arg(short = 'n', long, value_name = "NAME", value_parser = namespace_name, help_heading = None)]
     pub namespace: Option<String>,
     /// Read every namespace.
     #[arg(short = 'A', long, requires = "live", conflicts_with = "namespace")]
@@ -233,6 +240,20 @@ pub struct LiveArgs {
     /// retry to stderr.
     #[arg(short, long, requires = "live")]
     pub verbose: bool,
+}
+
+/// A namespace name as the API server accepts it: an RFC 1123 label.
+fn namespace_name(value: &str) -> Result<String, String> {
+    let valid = (1..=63).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !value.starts_with('-')
+        && !value.ends_with('-');
+    match valid {
+        true => Ok(value.to_string()),
+        false => Err("a namespace name is 1 to 63 lowercase letters, digits and `-`, and starts and ends with a letter or digit".into()),
+    }
 }
 
 impl LiveArgs {
@@ -390,6 +411,7 @@ fn lint_command(args: LintArgs) -> CommandResult {
         fail_on: args.fail_on.as_deref().and_then(FailOn::parse),
         strict: args.strict,
         baseline: args.baseline.clone(),
+        namespace: args.live.namespace.clone(),
     };
     let mut settings = Settings::resolve(&config, &choices, &args.policies).map_err(boxed)?;
     // Only a human report quotes sources (not when the counts replace it).

@@ -56,6 +56,12 @@ pub fn run_live(
     iac: &[PathBuf],
     trace: &mut dyn FnMut(&live::Trace),
 ) -> Result<(Outcome, Retained), LintError> {
+    // Objects read from a cluster carry their namespace: one without is
+    // cluster-scoped, whatever `--namespace` says.
+    let settings = &Settings {
+        namespace: String::new(),
+        ..settings.clone()
+    };
     let mut options = options.clone();
     let linted_kinds = kinds_for_live(settings, options.include_secrets);
     options.kinds = linted_kinds.clone();
@@ -500,6 +506,7 @@ fn lint_with(
         &rules,
         &batch,
         &inventory_batch,
+        &sources,
         &documents[..evaluated_count],
         &mut errors,
     );
@@ -664,12 +671,13 @@ fn compile(
     settings: &Settings,
     rules: &RulesByScope,
 ) -> Result<(Batch, Batch, Option<String>), PolicyError> {
-    let engine = Engine::new(
+    let mut engine = Engine::new(
         &settings.catalog,
         &settings.params,
         false,
         settings.policy_timeout,
     )?;
+    engine.set_namespace(&settings.namespace)?;
     let (mut batches, note) = engine.batches(&[&rules.object, &rules.inventory])?;
     crate::timing::mark("compile policies");
     match (batches.pop(), batches.pop()) {
@@ -746,6 +754,7 @@ fn evaluate(
     rules: &RulesByScope,
     batch: &Batch,
     inventory_batch: &Batch,
+    sources: &[SourceFile],
     documents: &[Document],
     errors: &mut Vec<RunError>,
 ) -> (Vec<Finding>, Option<BatchRunner>) {
@@ -753,7 +762,7 @@ fn evaluate(
     let schemas = schema_rule.map(|rule| (rule, Schemas::new(documents.iter())));
     let view = InventoryView::of(&rules.inventory);
     let (inventory_outcome, evaluated) = rayon::join(
-        || run_inventory(inventory_batch, &view, documents),
+        || run_inventory(inventory_batch, &view, documents, sources),
         || {
             documents
                 .par_iter()
@@ -921,6 +930,7 @@ fn run_inventory(
     batch: &Batch,
     view: &InventoryView,
     documents: &[Document],
+    sources: &[SourceFile],
 ) -> Option<(Vec<Result<Vec<Violation>, String>>, BatchRunner)> {
     if matches!(view, InventoryView::Nothing) {
         return None;
@@ -932,8 +942,10 @@ fn run_inventory(
             false => engine::identity_value(&doc.root),
         })
         .collect();
+    let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
+    let files: Vec<usize> = documents.iter().map(|doc| doc.source).collect();
     let mut runner = batch.runner();
-    let results = runner.evaluate(engine::inventory(values), None);
+    let results = runner.evaluate(engine::inventory(values, &names, &files), None);
     Some((results, runner))
 }
 

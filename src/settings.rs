@@ -26,6 +26,8 @@ pub struct Choices {
     pub strict: bool,
     /// A previous SARIF report: findings already in it do not fail the gate.
     pub baseline: Option<PathBuf>,
+    /// `--namespace`: where objects that name none are applied.
+    pub namespace: Option<String>,
 }
 
 /// What to run: the enabled rules (severity overrides applied), the gate
@@ -48,7 +50,15 @@ pub struct Settings {
     pub quotes_sources: bool,
     /// How `lint --live --iac` compares the cluster with the IaC.
     pub drift: crate::config::DriftSettings,
+    /// The namespace of objects that name none, as `kubectl apply -n` would
+    /// give them (`default` unless `--namespace`; empty in a live run, where
+    /// such an object is cluster-scoped): cross-object rules see it as
+    /// `data.seaworthy.namespace`.
+    pub namespace: String,
 }
+
+/// The namespace `kubectl` applies objects that name none to.
+pub const DEFAULT_NAMESPACE: &str = "default";
 
 /// A reason the run could not do all it was asked.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -201,6 +211,10 @@ impl Settings {
             policy_timeout: config.policy_timeout.unwrap_or(DEFAULT_POLICY_TIMEOUT),
             quotes_sources: true,
             drift: config.drift.clone(),
+            namespace: choices
+                .namespace
+                .clone()
+                .unwrap_or_else(|| DEFAULT_NAMESPACE.to_string()),
         })
     }
 

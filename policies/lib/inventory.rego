@@ -6,12 +6,56 @@ import data.seaworthy.lib.k8s.template_kinds
 import data.seaworthy.lib.k8s.workload_kinds
 import rego.v1
 
-# The namespace an object lives in; "" when the manifest leaves it to the
-# namespace it is applied to.
-namespace(obj) := ns if {
+# The namespace that objects without one are applied to: `lint --namespace`
+# (data.seaworthy.namespace), else "default", as `kubectl apply` does. A
+# live run sets "": what the cluster serves without a namespace has none.
+default_namespace := ns if {
+	ns := data.seaworthy.namespace
+	is_string(ns)
+} else := "default"
+
+# The namespace an object lives in: its own, else the one it is applied to,
+# so that a Service without a namespace and a Deployment in `default` meet.
+# Cluster-scoped kinds have none (""): the API server drops one written there.
+namespace(obj) := "" if {
+	cluster_scoped(obj)
+} else := ns if {
 	ns := obj.metadata.namespace
 	is_string(ns)
-} else := ""
+	ns != ""
+} else := default_namespace
+
+# The built-in kinds that have no namespace, by API group (the list drift
+# matching uses too: CLUSTER_SCOPED in src/drift/system.rs). Custom resources
+# are taken as namespaced, as most are.
+cluster_scoped_kinds := {
+	"": {"Namespace", "Node", "PersistentVolume", "ComponentStatus"},
+	"storage.k8s.io": {"StorageClass", "CSIDriver", "CSINode", "VolumeAttachment", "VolumeAttributesClass"},
+	"apiextensions.k8s.io": {"CustomResourceDefinition"},
+	"apiregistration.k8s.io": {"APIService"},
+	"networking.k8s.io": {"IngressClass", "IPAddress", "ServiceCIDR"},
+	"rbac.authorization.k8s.io": {"ClusterRole", "ClusterRoleBinding"},
+	"scheduling.k8s.io": {"PriorityClass"},
+	"node.k8s.io": {"RuntimeClass"},
+	"admissionregistration.k8s.io": {
+		"MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
+		"ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
+		"MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding",
+	},
+	"certificates.k8s.io": {"CertificateSigningRequest", "ClusterTrustBundle"},
+	"flowcontrol.apiserver.k8s.io": {"FlowSchema", "PriorityLevelConfiguration"},
+	"resource.k8s.io": {"DeviceClass"},
+}
+
+cluster_scoped(obj) if obj.kind in cluster_scoped_kinds[api_group(object.get(obj, "apiVersion", ""))]
+
+# The group of an apiVersion: "apps" for "apps/v1", "" for "v1".
+api_group(api_version) := split(api_version, "/")[0] if contains(api_version, "/")
+
+api_group(api_version) := "" if {
+	is_string(api_version)
+	not contains(api_version, "/")
+}
 
 # The labels of the pods a workload creates, including those its controller
 # adds (the Job controller labels pods with the Job's name).

@@ -116,6 +116,29 @@ impl Engine {
         Ok(engine)
     }
 
+    /// Makes `namespace` visible as `data.seaworthy.namespace`: where the
+    /// objects that name no namespace are applied, for the rules that match
+    /// objects by namespace. Before [`Engine::batches`], which copy the data.
+    pub fn set_namespace(&mut self, namespace: &str) -> Result<(), PolicyError> {
+        let mut seaworthy = regorus::Value::new_object();
+        if let Ok(obj) = seaworthy.as_object_mut() {
+            obj.insert(
+                regorus::Value::from("namespace"),
+                regorus::Value::from(namespace),
+            );
+        }
+        let mut data = regorus::Value::new_object();
+        if let Ok(obj) = data.as_object_mut() {
+            obj.insert(regorus::Value::from("seaworthy"), seaworthy);
+        }
+        self.inner
+            .add_data(data)
+            .map_err(|e| PolicyError::Unreadable {
+                path: "namespace".into(),
+                reason: e.to_string(),
+            })
+    }
+
     /// Refuses functions that call themselves: regorus's interpreter
     /// would overflow the stack and abort the process.
     fn check_recursion(&self, catalog: &Catalog) -> Result<(), PolicyError> {

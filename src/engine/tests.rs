@@ -27,13 +27,21 @@ fn fixture_objects() -> Vec<Node> {
 }
 
 fn batch_for(scope: Scope) -> (Batch, usize) {
+    batch_in(scope, None)
+}
+
+/// The batch of a scope's rules, with `data.seaworthy.namespace` when given.
+fn batch_in(scope: Scope, namespace: Option<&str>) -> (Batch, usize) {
     let catalog = crate::rules::catalog(&[]).expect("built-in policies compile");
     let params = Node {
         value: YamlValue::Map(Vec::new()),
         span: Default::default(),
     };
-    let engine =
+    let mut engine =
         Engine::new(&catalog, &params, false, std::time::Duration::from_secs(5)).expect("engine");
+    if let Some(namespace) = namespace {
+        engine.set_namespace(namespace).expect("namespace");
+    }
     let rules: Vec<&Rule> = catalog
         .rules
         .iter()
@@ -130,10 +138,52 @@ fn vm_and_interpreter_agree_on_the_inventory_rules() {
     let objects = fixture_objects();
     let (batch, _) = batch_for(Scope::Inventory);
     let mut runner = batch.runner();
-    let input = inventory(objects.iter().map(to_value).collect());
+    let names: Vec<String> = (0..objects.len())
+        .map(|i| format!("fixture-{i}.yaml"))
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let files: Vec<usize> = (0..objects.len()).collect();
+    let input = inventory(objects.iter().map(to_value).collect(), &names, &files);
     let fast = runner.evaluate(input.clone(), None);
     let reference = runner.evaluate_interpreted(input, None);
     assert_eq!(fast, reference);
     let found: usize = fast.iter().flatten().map(Vec::len).sum();
     assert!(found > 5, "only {found} inventory violations");
+}
+
+/// `data.seaworthy.namespace` is where objects without a namespace are: a
+/// Service that names none meets the Deployment in that namespace.
+#[test]
+fn the_namespace_reaches_the_inventory_rules() {
+    let text = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec: {template: {metadata: {labels: {app: web}}, spec: {containers: [{name: web}]}}}\n";
+    let file = source::SourceFile::from_text("ns.yaml", text);
+    let objects: Vec<regorus::Value> = document::load(0, &file)
+        .documents
+        .iter()
+        .map(|d| to_value(&d.root))
+        .collect();
+    let dangling = |namespace: Option<&str>| -> Vec<String> {
+        let catalog = crate::rules::catalog(&[]).expect("catalog");
+        let index = catalog
+            .rules
+            .iter()
+            .filter(|r| r.query.is_some() && r.meta.scope == Scope::Inventory)
+            .position(|r| r.id == "dangling-service")
+            .expect("dangling-service is an inventory rule");
+        let (batch, _) = batch_in(Scope::Inventory, namespace);
+        let mut runner = batch.runner();
+        let input = inventory(objects.clone(), &[], &[]);
+        let results = runner.evaluate(input.clone(), None);
+        assert_eq!(results, runner.evaluate_interpreted(input, None));
+        let found = results[index].as_ref().expect("evaluated");
+        found.iter().map(|v| v.msg.clone()).collect()
+    };
+    assert_eq!(dangling(Some("shop")), Vec::<String>::new());
+    assert_eq!(
+        dangling(None),
+        vec![
+            "Service \"web\" selects no pods: no pod template in namespace \"default\" has labels app=web"
+                .to_string()
+        ]
+    );
 }

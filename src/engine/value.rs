@@ -77,14 +77,28 @@ fn picked(
         .collect()
 }
 
-/// The input of inventory rules: `{"objects": [...]}`.
-pub fn inventory(values: Vec<regorus::Value>) -> regorus::Value {
+/// The input of inventory rules: `{"objects": [...], "files": [...]}`, where
+/// `files[i]` names the file `objects[i]` was read from, so that a message
+/// can say where another object is. `object_files[i]` is the index in `names`
+/// of that file (or none when out of range).
+pub fn inventory(
+    values: Vec<regorus::Value>,
+    names: &[&str],
+    object_files: &[usize],
+) -> regorus::Value {
+    // One string per file, shared by its objects.
+    let names: Vec<regorus::Value> = names.iter().map(|n| regorus::Value::from(*n)).collect();
+    let files: Vec<regorus::Value> = object_files
+        .iter()
+        .map(|&i| names.get(i).cloned().unwrap_or(regorus::Value::Null))
+        .collect();
     let mut input = regorus::Value::new_object();
     if let Ok(map) = input.as_object_mut() {
         map.insert(
             regorus::Value::from("objects"),
             regorus::Value::from(values),
         );
+        map.insert(regorus::Value::from("files"), regorus::Value::from(files));
     }
     input
 }

@@ -16,6 +16,7 @@ mod fuzz_regressions;
 mod init;
 mod inputs;
 mod integrations;
+mod inventory;
 /// A Kubernetes API server of our own on loopback, for the live tests.
 mod kube_api;
 mod kube_api_server;
