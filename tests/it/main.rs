@@ -21,6 +21,7 @@ mod kube_client;
 mod legacy_discovery;
 mod live;
 mod live_reader;
+mod packaging;
 mod secrets;
 mod yaml_roundtrip;
 
