@@ -651,9 +651,9 @@ fn pre_commit_system_hook_blocks_bad_manifests() {
 }
 
 /// `seaworthy`: pre-commit builds the repository with `cargo install`.
-/// Release builds are made quicker here (no LTO, more codegen units) and
-/// keep their target folder between runs; CARGO_HOME is the usual one, so
-/// no crate is downloaded twice.
+/// The release build is the one the wheel's test shares (quicker than a
+/// real release, its target folder kept between runs); CARGO_HOME is the
+/// usual one, so no crate is downloaded twice.
 #[test]
 #[ignore = "needs PyPI and a release build: installs pre-commit, which builds the hook with cargo install"]
 fn pre_commit_rust_hook_builds_and_blocks_bad_manifests() {
@@ -668,21 +668,19 @@ fn pre_commit_rust_hook_builds_and_blocks_bad_manifests() {
             .filter(|p| p.join("seaworthy").metadata().is_err()),
     )
     .unwrap();
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pre-commit-rust-hook");
+    let mut env = vec![
+        ("PATH", path),
+        ("PRE_COMMIT_HOME", cache.clone().into()),
+        ("NO_COLOR", "1".into()),
+    ];
+    env.extend(crate::packaging::release_build_env());
     let project = Project::new(
         &dir.path().join("project"),
         &bin,
         &dir.path().join("hooks"),
         &rev,
         "seaworthy",
-        vec![
-            ("PATH", path),
-            ("PRE_COMMIT_HOME", cache.clone().into()),
-            ("NO_COLOR", "1".into()),
-            ("CARGO_PROFILE_RELEASE_LTO", "false".into()),
-            ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16".into()),
-            ("CARGO_TARGET_DIR", target.into()),
-        ],
+        env,
     );
     let out = project.run(&bin.join("pre-commit"), &["install-hooks"]);
     assert!(
@@ -702,6 +700,108 @@ fn pre_commit_rust_hook_builds_and_blocks_bad_manifests() {
     eprintln!(
         "pre-commit rust hook: {:.0?} to install, {:.0?} in all",
         built - started,
+        started.elapsed()
+    );
+}
+
+/// `seaworthy` of the pre-commit mirror (`packaging/pre-commit`), rendered
+/// for this version as the release workflow renders it: pre-commit installs
+/// the wheel, here from a local wheelhouse with no index and no Rust on
+/// PATH, so nothing can be fetched from elsewhere or built from source.
+#[test]
+#[ignore = "needs PyPI and a release build: installs pre-commit and maturin, builds the wheel"]
+fn pre_commit_wheel_hook_installs_the_wheel_and_blocks_bad_manifests() {
+    let wheel = crate::packaging::wheel();
+    let dir = tempfile::tempdir().unwrap();
+    let bin = install_pre_commit(dir.path());
+
+    // The wheelhouse: the wheel, and the mirror's build backend.
+    let wheelhouse = dir.path().join("wheelhouse");
+    std::fs::create_dir_all(&wheelhouse).unwrap();
+    std::fs::copy(wheel, wheelhouse.join(wheel.file_name().unwrap())).unwrap();
+    let template = root().join("packaging/pre-commit/template");
+    let backend = std::fs::read_to_string(template.join("pyproject.toml")).unwrap();
+    let backend = backend
+        .lines()
+        .find_map(|l| l.strip_prefix("requires = [\""))
+        .and_then(|l| l.strip_suffix("\"]"))
+        .expect("one build requirement");
+    let out = Command::new(bin.join("pip"))
+        .args(["download", "--quiet", "--disable-pip-version-check"])
+        .args(["--only-binary", ":all:", "--dest"])
+        .arg(&wheelhouse)
+        .arg(backend)
+        .output()
+        .expect("pip runs");
+    assert!(
+        out.status.success(),
+        "pip download {backend}: {}",
+        stderr(&out)
+    );
+
+    let hooks = dir.path().join("hooks");
+    let out = Command::new("bash")
+        .arg(root().join("packaging/pre-commit/render"))
+        .arg(env!("CARGO_PKG_VERSION"))
+        .arg(&hooks)
+        .output()
+        .expect("bash runs");
+    assert!(out.status.success(), "render: {}", stderr(&out));
+    git_ok(&hooks, &["init", "--quiet"]);
+    git_ok(&hooks, &["add", "--all"]);
+    git_ok(&hooks, &["commit", "--quiet", "--message", "mirror"]);
+    let rev = git_ok(&hooks, &["rev-parse", "HEAD"]).trim().to_string();
+
+    let cache = dir.path().join("cache");
+    // Neither the binary under test nor a Rust toolchain.
+    let path = std::env::join_paths(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).filter(|p| {
+            ["seaworthy", "cargo", "rustc"]
+                .iter()
+                .all(|tool| p.join(tool).metadata().is_err())
+        }),
+    )
+    .unwrap();
+    let project = Project::new(
+        &dir.path().join("project"),
+        &bin,
+        &hooks,
+        &rev,
+        "seaworthy",
+        vec![
+            ("PATH", path),
+            ("PRE_COMMIT_HOME", cache.clone().into()),
+            ("NO_COLOR", "1".into()),
+            ("PIP_FIND_LINKS", wheelhouse.into()),
+            ("PIP_NO_INDEX", "1".into()),
+            ("PIP_DISABLE_PIP_VERSION_CHECK", "1".into()),
+        ],
+    );
+    let started = Instant::now();
+    let out = project.run(&bin.join("pre-commit"), &["install-hooks"]);
+    assert!(
+        out.status.success(),
+        "pre-commit could not install the hook:\n{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let installed_in = started.elapsed();
+    let installed: Vec<PathBuf> = files_under(&cache)
+        .into_iter()
+        .filter(|p| p.ends_with("bin/seaworthy"))
+        .collect();
+    assert_eq!(installed.len(), 1, "{installed:?}");
+    let version = Command::new(&installed[0])
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&version).trim(),
+        format!("seaworthy {}", env!("CARGO_PKG_VERSION"))
+    );
+    exercise_hook(&project, "seaworthy");
+    eprintln!(
+        "pre-commit wheel hook: {installed_in:.1?} to install, {:.1?} in all",
         started.elapsed()
     );
 }

@@ -25,6 +25,7 @@ mod kustomize;
 mod legacy_discovery;
 mod live;
 mod live_reader;
+mod packaging;
 mod secrets;
 mod workloads;
 mod yaml_roundtrip;
