@@ -447,33 +447,8 @@ fn git_ok(dir: &Path, args: &[&str]) -> String {
 
 /// pre-commit from PyPI in a fresh virtual environment; its `bin` folder.
 fn install_pre_commit(dir: &Path) -> PathBuf {
-    let venv = dir.join("venv");
-    let out = Command::new("python3")
-        .args(["-m", "venv"])
-        .arg(&venv)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "python3 -m venv failed (install python3-venv): {}",
-        stderr(&out)
-    );
-    let bin = venv.join("bin");
-    let out = Command::new(bin.join("pip"))
-        .args([
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "pre-commit",
-        ])
-        .output()
-        .expect("pip runs");
-    assert!(
-        out.status.success(),
-        "pip install pre-commit failed; the test needs PyPI: {}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    let bin = crate::packaging::venv(&dir.join("venv"));
+    crate::packaging::pip_install(&bin, &["pre-commit"]);
     bin
 }
 
