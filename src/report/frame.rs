@@ -153,27 +153,10 @@ fn previous_line(text: &str, line: &Line) -> Option<Line> {
     (line.bytes.0 > 0 && !line.cut_left).then(|| line_at(text, line.bytes.0 - 1, line.number - 1))
 }
 
-/// How many columns a character takes in a terminal: 2 for the wide
-/// characters of East Asian scripts and emoji, 0 for combining marks.
+/// How many columns a character takes in a terminal (2 for East Asian wide
+/// characters and emoji, 0 for combining marks); controls are escaped first.
 fn width(c: char) -> usize {
-    match u32::from(c) {
-        0x0300..=0x036F | 0x200B..=0x200F | 0xFE00..=0xFE0F => 0,
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x1F300..=0x1F64F
-        | 0x1F900..=0x1F9FF
-        | 0x20000..=0x3FFFD => 2,
-        _ => 1,
-    }
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
 }
 
 /// A line as shown: each character (escaped when it is a control
@@ -382,6 +365,13 @@ pub fn write(out: &mut String, frame: &Frame, indent: &str, colour: bool) {
 mod tests {
     use super::*;
     use crate::source::Pos;
+
+    #[test]
+    fn characters_take_their_terminal_width() {
+        assert_eq!(width('a'), 1);
+        assert_eq!(width('漢'), 2);
+        assert_eq!(width('\u{301}'), 0);
+    }
 
     fn pos(text: &str, at: usize) -> Pos {
         let before = &text[..at];
